@@ -1,0 +1,233 @@
+//! Compiler-style diagnostics: one type and one renderer for validation
+//! errors and analysis findings alike.
+//!
+//! ```text
+//! error[unknown-ref]: PSU feed "pdu-x" is not defined
+//!   --> layouts/hall.ron:12:38
+//!    |
+//! 12 |             psus: [(feed: "pdu-x")]),
+//!    |                           ^^^^^^^
+//!    = help: did you mean "pdu-a"?
+//! ```
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::model::spans::Loc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    pub loc: Option<Loc>,
+    /// Extra lines shown as `= label: text`, in order.
+    pub notes: Vec<(String, String)>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &str, message: impl Into<String>, loc: Option<Loc>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.to_string(),
+            message: message.into(),
+            loc,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_note(mut self, label: &str, text: impl Into<String>) -> Self {
+        self.notes.push((label.to_string(), text.into()));
+        self
+    }
+
+    pub fn with_help(self, text: impl Into<String>) -> Self {
+        self.with_note("help", text)
+    }
+
+    pub fn help(&self) -> Option<&str> {
+        self.notes
+            .iter()
+            .find(|(l, _)| l == "help")
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+/// A named source text, for rendering.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Whether to colour output: only on a terminal, never with `NO_COLOR` set.
+pub fn use_colour(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+struct Palette {
+    on: bool,
+}
+
+impl Palette {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, s: Severity, text: &str) -> String {
+        let code = match s {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
+        };
+        self.paint(code, text)
+    }
+    fn gutter(&self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// Render one diagnostic, with the source line it points at.
+pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> String {
+    let p = Palette { on: colour };
+    let mut out = String::new();
+    let head = format!("{}[{}]", d.severity.name(), d.code);
+    let _ = writeln!(out, "{}{}", p.severity(d.severity, &head), p.bold(&format!(": {}", d.message)));
+    let line_text = match (d.loc, source) {
+        (Some(loc), Some(src)) => src.text.lines().nth(loc.line.saturating_sub(1) as usize).map(|l| (loc, src, l)),
+        _ => None,
+    };
+    let width = line_text.map(|(loc, _, _)| loc.line.to_string().len()).unwrap_or(1);
+    let pad = " ".repeat(width);
+    match (d.loc, source) {
+        (Some(loc), Some(src)) => {
+            let _ = writeln!(out, "{pad}{} {}:{}:{}", p.gutter("-->"), src.name, loc.line, loc.column);
+        }
+        (None, Some(src)) => {
+            let _ = writeln!(out, "{pad}{} {}", p.gutter("-->"), src.name);
+        }
+        _ => {}
+    }
+    if let Some((loc, src, text)) = line_text {
+        let text = text.trim_end_matches('\r');
+        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let start_col = loc.column.max(1) as usize;
+        // Underline the span's characters on this line (at least one).
+        let line_start = line_start_offset(&src.text, loc.line);
+        let span_end = (loc.end as usize).min(line_start + text.len());
+        let span_chars = src
+            .text
+            .get(loc.start as usize..span_end.max(loc.start as usize))
+            .map(|s| s.chars().count())
+            .unwrap_or(1)
+            .max(1);
+        let _ = writeln!(out, "{pad} {}", p.gutter("|"));
+        let _ = writeln!(out, "{} {} {}", p.gutter(&loc.line.to_string()), p.gutter("|"), shown);
+        let marks = format!("{}{}", " ".repeat(start_col - 1), "^".repeat(span_chars));
+        let _ = writeln!(out, "{pad} {} {}", p.gutter("|"), p.severity(d.severity, &marks));
+    }
+    for (label, text) in &d.notes {
+        let _ = writeln!(out, "{pad} {} {}: {}", p.gutter("="), p.bold(label), text);
+    }
+    out
+}
+
+fn line_start_offset(text: &str, line: u32) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line as usize - 2)
+        .map(|(i, _)| i + 1)
+        .unwrap_or(text.len())
+}
+
+/// The id in `candidates` closest to `wanted`, if any is close enough to be
+/// a plausible typo.
+pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, two rows.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_source_line_with_an_underline() {
+        let src = SourceFile {
+            name: "x.ron".into(),
+            text: "Layout(\n    power: [Breaker(id: \"cb\")],\n)".into(),
+        };
+        let start = src.text.find("\"cb\"").unwrap() as u32;
+        let d = Diagnostic::error(
+            "bad-value",
+            "breaker without rating",
+            Some(Loc {
+                line: 2,
+                column: 25,
+                start,
+                end: start + 4,
+            }),
+        )
+        .with_help("add rating_a");
+        let text = render(&d, Some(&src), false);
+        assert_eq!(
+            text,
+            "error[bad-value]: breaker without rating\n --> x.ron:2:25\n  |\n2 |     power: [Breaker(id: \"cb\")],\n  |                         ^^^^\n  = help: add rating_a\n"
+        );
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let ids = ["pdu-a", "pdu-b", "ups-a"];
+        assert_eq!(closest("pdu-x", ids.iter().copied()), Some("pdu-a"));
+        assert_eq!(closest("generator", ids.iter().copied()), None);
+    }
+}

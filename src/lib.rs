@@ -1,0 +1,7 @@
+//! faultline: power and rack topology analysis for data centres.
+//!
+//! Data flows one way: file -> [`model`] -> [`engine`] -> [`findings`] ->
+//! reports and the TUI.
+
+pub mod diagnostic;
+pub mod model;

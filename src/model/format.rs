@@ -1,0 +1,564 @@
+//! The layout file format, version 1, as serde types.
+//!
+//! These types mirror `layout-format.md` one to one, so a valid v1 file loads
+//! into them unchanged and `export --format json` writes them back out. They
+//! carry no analysis; `engine::Graph` compiles them into flat arrays.
+//!
+//! Unknown fields are not rejected by serde here: the source index
+//! (`spans.rs`) finds every unknown field in one pass so they can all be
+//! reported together with the other validation errors, each with its
+//! location and the expected names listed below.
+
+use serde::{Deserialize, Serialize};
+
+/// Every finding code the analysis can raise (analysis.md), which is what
+/// an `allow` list may name.
+pub const FINDING_CODES: &[&str] = &[
+    "unpowered",
+    "overload",
+    "derating",
+    "single-psu",
+    "false-redundancy",
+    "spof",
+    "shared-fate",
+    "short-trip",
+    "failover-overload",
+    "ups-bridge",
+    "no-standby",
+    "phase-imbalance",
+    "double-fault",
+];
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+fn is_zero_len<T>(v: &[T]) -> bool {
+    v.is_empty()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Layout {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub policy: Policy,
+    pub power: Vec<PowerElement>,
+    pub racks: Vec<Rack>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub services: Vec<Service>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub common_causes: Vec<CommonCause>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    #[serde(default = "Policy::default_continuous_load_pct")]
+    pub continuous_load_pct: f64,
+    #[serde(default)]
+    pub ups_margin_s: f64,
+    #[serde(default = "Policy::default_max_phase_imbalance_pct")]
+    pub max_phase_imbalance_pct: f64,
+}
+
+impl Policy {
+    fn default_continuous_load_pct() -> f64 {
+        80.0
+    }
+    fn default_max_phase_imbalance_pct() -> f64 {
+        15.0
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            continuous_load_pct: Self::default_continuous_load_pct(),
+            ups_margin_s: 0.0,
+            max_phase_imbalance_pct: Self::default_max_phase_imbalance_pct(),
+        }
+    }
+}
+
+fn default_start_s() -> f64 {
+    10.0
+}
+fn default_transfer_s() -> f64 {
+    10.0
+}
+
+/// One power element. `allow` is an extension to v1 (optional, defaults to
+/// empty): analysis.md speaks of "an element's allow list", so power
+/// elements accept one like devices and services do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PowerElement {
+    Utility {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity_kw: Option<f64>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Generator {
+        id: String,
+        #[serde(default = "default_start_s")]
+        start_s: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        capacity_kw: Option<f64>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Ats {
+        id: String,
+        inputs: Vec<String>,
+        #[serde(default = "default_transfer_s")]
+        transfer_s: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating_a: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volts: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phases: Option<u32>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Sts {
+        id: String,
+        inputs: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating_a: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volts: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phases: Option<u32>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Ups {
+        id: String,
+        input: String,
+        capacity_kw: f64,
+        runtime_min: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bypass: Option<String>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Panel {
+        id: String,
+        input: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating_a: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volts: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phases: Option<u32>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Breaker {
+        id: String,
+        input: String,
+        rating_a: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volts: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phases: Option<u32>,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+    Pdu {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        input: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        inputs: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rack: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rating_a: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        volts: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phases: Option<u32>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        outlet_breakers: bool,
+        #[serde(default, skip_serializing_if = "is_zero_len")]
+        allow: Vec<String>,
+    },
+}
+
+/// The rating fields shared by switches, panels, breakers and PDUs.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Electrical {
+    pub rating_a: Option<f64>,
+    pub volts: Option<f64>,
+    pub phases: Option<u32>,
+}
+
+/// The kind of a power element, without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PowerKind {
+    Utility,
+    Generator,
+    Ats,
+    Sts,
+    Ups,
+    Panel,
+    Breaker,
+    Pdu,
+}
+
+impl PowerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PowerKind::Utility => "Utility",
+            PowerKind::Generator => "Generator",
+            PowerKind::Ats => "Ats",
+            PowerKind::Sts => "Sts",
+            PowerKind::Ups => "Ups",
+            PowerKind::Panel => "Panel",
+            PowerKind::Breaker => "Breaker",
+            PowerKind::Pdu => "Pdu",
+        }
+    }
+
+    /// What a PSU cord may be plugged into.
+    pub fn accepts_psu(self) -> bool {
+        matches!(
+            self,
+            PowerKind::Pdu | PowerKind::Breaker | PowerKind::Panel | PowerKind::Sts | PowerKind::Ups
+        )
+    }
+
+    pub fn is_source(self) -> bool {
+        matches!(self, PowerKind::Utility | PowerKind::Generator)
+    }
+}
+
+impl PowerElement {
+    pub fn id(&self) -> &str {
+        match self {
+            PowerElement::Utility { id, .. }
+            | PowerElement::Generator { id, .. }
+            | PowerElement::Ats { id, .. }
+            | PowerElement::Sts { id, .. }
+            | PowerElement::Ups { id, .. }
+            | PowerElement::Panel { id, .. }
+            | PowerElement::Breaker { id, .. }
+            | PowerElement::Pdu { id, .. } => id,
+        }
+    }
+
+    pub fn kind(&self) -> PowerKind {
+        match self {
+            PowerElement::Utility { .. } => PowerKind::Utility,
+            PowerElement::Generator { .. } => PowerKind::Generator,
+            PowerElement::Ats { .. } => PowerKind::Ats,
+            PowerElement::Sts { .. } => PowerKind::Sts,
+            PowerElement::Ups { .. } => PowerKind::Ups,
+            PowerElement::Panel { .. } => PowerKind::Panel,
+            PowerElement::Breaker { .. } => PowerKind::Breaker,
+            PowerElement::Pdu { .. } => PowerKind::Pdu,
+        }
+    }
+
+    /// The elements this one draws from, in priority order (a UPS's bypass
+    /// comes after its input). Each is paired with the field it was named in.
+    pub fn inputs(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            PowerElement::Utility { .. } | PowerElement::Generator { .. } => Vec::new(),
+            PowerElement::Ats { inputs, .. } | PowerElement::Sts { inputs, .. } => {
+                inputs.iter().map(|i| ("inputs", i.as_str())).collect()
+            }
+            PowerElement::Ups { input, bypass, .. } => {
+                let mut v = vec![("input", input.as_str())];
+                if let Some(b) = bypass {
+                    v.push(("bypass", b.as_str()));
+                }
+                v
+            }
+            PowerElement::Panel { input, .. } | PowerElement::Breaker { input, .. } => {
+                vec![("input", input.as_str())]
+            }
+            PowerElement::Pdu { input, inputs, .. } => {
+                let mut v: Vec<(&'static str, &str)> =
+                    input.iter().map(|i| ("input", i.as_str())).collect();
+                if let Some(list) = inputs {
+                    v.extend(list.iter().map(|i| ("inputs", i.as_str())));
+                }
+                v
+            }
+        }
+    }
+
+    /// Rating, volts and phases as written (not inherited).
+    pub fn electrical(&self) -> Electrical {
+        match self {
+            PowerElement::Ats {
+                rating_a,
+                volts,
+                phases,
+                ..
+            }
+            | PowerElement::Sts {
+                rating_a,
+                volts,
+                phases,
+                ..
+            }
+            | PowerElement::Panel {
+                rating_a,
+                volts,
+                phases,
+                ..
+            }
+            | PowerElement::Pdu {
+                rating_a,
+                volts,
+                phases,
+                ..
+            } => Electrical {
+                rating_a: *rating_a,
+                volts: *volts,
+                phases: *phases,
+            },
+            PowerElement::Breaker {
+                rating_a,
+                volts,
+                phases,
+                ..
+            } => Electrical {
+                rating_a: Some(*rating_a),
+                volts: *volts,
+                phases: *phases,
+            },
+            _ => Electrical::default(),
+        }
+    }
+
+    pub fn allow(&self) -> &[String] {
+        match self {
+            PowerElement::Utility { allow, .. }
+            | PowerElement::Generator { allow, .. }
+            | PowerElement::Ats { allow, .. }
+            | PowerElement::Sts { allow, .. }
+            | PowerElement::Ups { allow, .. }
+            | PowerElement::Panel { allow, .. }
+            | PowerElement::Breaker { allow, .. }
+            | PowerElement::Pdu { allow, .. } => allow,
+        }
+    }
+
+    /// A `Pdu` with outlet breakers stops a short at the outlet.
+    pub fn has_outlet_breakers(&self) -> bool {
+        matches!(
+            self,
+            PowerElement::Pdu {
+                outlet_breakers: true,
+                ..
+            }
+        )
+    }
+
+    /// Whether this element is where a short below it trips (analysis.md,
+    /// "short"): a breaker, a panel with a main breaker, a UPS or a source.
+    pub fn is_protective(&self) -> bool {
+        match self {
+            PowerElement::Breaker { .. }
+            | PowerElement::Ups { .. }
+            | PowerElement::Utility { .. }
+            | PowerElement::Generator { .. } => true,
+            PowerElement::Panel { rating_a, .. } => rating_a.is_some(),
+            _ => false,
+        }
+    }
+}
+
+fn default_rack_height() -> u32 {
+    42
+}
+fn default_one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rack {
+    pub id: String,
+    #[serde(default = "default_rack_height")]
+    pub height_u: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    pub devices: Vec<Device>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeviceKind {
+    Server,
+    Router,
+    Switch,
+    Firewall,
+    Storage,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Management,
+    Monitoring,
+    StatusPage,
+    Backup,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+    pub kind: DeviceKind,
+    pub u: u32,
+    #[serde(default = "default_one")]
+    pub height_u: u32,
+    pub draw_w: f64,
+    pub psus: Vec<Psu>,
+    #[serde(default = "default_one")]
+    pub psus_needed: u32,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub needs: Vec<Need>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub roles: Vec<Role>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub allow: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Psu {
+    pub feed: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<u32>,
+}
+
+impl Device {
+    /// PSU names as the format defines them: the given name, else `psuN`
+    /// by position.
+    pub fn psu_name(&self, index: usize) -> String {
+        match &self.psus[index].name {
+            Some(n) => n.clone(),
+            None => format!("psu{}", index + 1),
+        }
+    }
+}
+
+/// One `needs` entry: a k-of-n requirement over device or service ids.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Need {
+    All(Vec<String>),
+    Any(Vec<String>),
+    AtLeast(u32, Vec<String>),
+}
+
+impl Need {
+    pub fn members(&self) -> &[String] {
+        match self {
+            Need::All(m) | Need::Any(m) | Need::AtLeast(_, m) => m,
+        }
+    }
+
+    /// How many members must hold.
+    pub fn threshold(&self) -> u32 {
+        match self {
+            Need::All(m) => m.len() as u32,
+            Need::Any(_) => 1,
+            Need::AtLeast(k, _) => *k,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub needs: Vec<Need>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub critical: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub allow: Vec<String>,
+}
+
+/// `allow` is an extension to v1, as for power elements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommonCause {
+    pub id: String,
+    pub members: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub allow: Vec<String>,
+}
+
+/// The field names each struct-like value accepts, for unknown-field
+/// diagnostics. Keep in step with the types above (a test checks it).
+pub fn expected_fields(type_name: &str) -> Option<&'static [&'static str]> {
+    Some(match type_name {
+        "Layout" => &[
+            "name",
+            "description",
+            "policy",
+            "power",
+            "racks",
+            "services",
+            "common_causes",
+        ],
+        "Policy" => &[
+            "continuous_load_pct",
+            "ups_margin_s",
+            "max_phase_imbalance_pct",
+        ],
+        "Utility" => &["id", "capacity_kw", "allow"],
+        "Generator" => &["id", "start_s", "capacity_kw", "allow"],
+        "Ats" => &[
+            "id",
+            "inputs",
+            "transfer_s",
+            "rating_a",
+            "volts",
+            "phases",
+            "allow",
+        ],
+        "Sts" => &["id", "inputs", "rating_a", "volts", "phases", "allow"],
+        "Ups" => &["id", "input", "capacity_kw", "runtime_min", "bypass", "allow"],
+        "Panel" => &["id", "input", "rating_a", "volts", "phases", "allow"],
+        "Breaker" => &["id", "input", "rating_a", "volts", "phases", "allow"],
+        "Pdu" => &[
+            "id",
+            "input",
+            "inputs",
+            "rack",
+            "rating_a",
+            "volts",
+            "phases",
+            "outlet_breakers",
+            "allow",
+        ],
+        "Rack" => &["id", "height_u", "row", "devices"],
+        "Device" => &[
+            "id",
+            "kind",
+            "u",
+            "height_u",
+            "draw_w",
+            "psus",
+            "psus_needed",
+            "needs",
+            "roles",
+            "allow",
+        ],
+        "Psu" => &["feed", "name", "phase"],
+        "Service" => &["id", "needs", "critical", "role", "observes", "allow"],
+        "CommonCause" => &["id", "members", "note", "allow"],
+        _ => return None,
+    })
+}

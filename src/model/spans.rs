@@ -1,0 +1,737 @@
+//! Where things are in a RON layout file.
+//!
+//! serde gives no positions for values that parse fine, yet every
+//! diagnostic and finding must point at a line and column. This module makes
+//! one pass over the source text (a small lexer and an explicit stack of open
+//! brackets, no recursion) and records every struct-like value, field key and
+//! string literal with its position. Lookups then answer "where is the
+//! element with id X", "where is its field K", "where does it name Y".
+//!
+//! The same pass finds unknown field names, so they can all be reported at
+//! once instead of stopping at the first.
+
+use std::collections::HashMap;
+
+use super::format::expected_fields;
+
+/// A place in the source: 1-based line and column (in characters), and the
+/// byte range it covers, for underlining.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loc {
+    pub line: u32,
+    pub column: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Clone)]
+struct StructRec {
+    type_name: Option<&'static str>,
+    /// The struct this one is written inside, if any.
+    parent: Option<u32>,
+    id: Option<u32>,
+    start: Loc,
+    first_key: u32,
+    end_key: u32,
+    first_str: u32,
+    end_str: u32,
+    end_struct: u32,
+}
+
+#[derive(Debug, Clone)]
+struct KeyRec {
+    owner: u32,
+    loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+struct StrRec {
+    owner: Option<u32>,
+    key: Option<u32>,
+    loc: Loc,
+    escaped: bool,
+}
+
+/// A field the format does not know, found while indexing.
+#[derive(Debug, Clone)]
+pub struct UnknownField {
+    pub loc: Loc,
+    pub found: String,
+    pub type_name: &'static str,
+    pub expected: &'static [&'static str],
+}
+
+/// The index over one source text.
+#[derive(Debug, Default)]
+pub struct SourceIndex {
+    structs: Vec<StructRec>,
+    keys: Vec<KeyRec>,
+    strings: Vec<StrRec>,
+    /// Key texts, interned: `keys[i]` and `strings[i].key` point here.
+    key_names: Vec<String>,
+    key_lookup: HashMap<String, u32>,
+    key_of: Vec<u32>,
+    first_id: HashMap<String, u32>,
+    /// Later occurrences of an id already seen: (id, struct index).
+    repeated_ids: Vec<(String, u32)>,
+    pub unknown_fields: Vec<UnknownField>,
+}
+
+const KNOWN_TYPES: &[&str] = &[
+    "Layout",
+    "Policy",
+    "Utility",
+    "Generator",
+    "Ats",
+    "Sts",
+    "Ups",
+    "Panel",
+    "Breaker",
+    "Pdu",
+    "Rack",
+    "Device",
+    "Psu",
+    "Service",
+    "CommonCause",
+];
+
+fn known_type(name: &str) -> Option<&'static str> {
+    KNOWN_TYPES.iter().copied().find(|t| *t == name)
+}
+
+/// The type of an unnamed struct, from the field it is the value of.
+fn type_for_key(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "psus" => "Psu",
+        "policy" => "Policy",
+        "racks" => "Rack",
+        "devices" => "Device",
+        "services" => "Service",
+        "common_causes" => "CommonCause",
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok {
+    Ident,
+    Str { escaped: bool },
+    Number,
+    Open(u8),
+    Close(u8),
+    Colon,
+    Comma,
+    Other,
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+    col: u32,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Self {
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    fn peek_byte(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.pos + ahead).copied()
+    }
+
+    fn bump(&mut self) {
+        let Some(c) = self.src[self.pos..].chars().next() else {
+            return;
+        };
+        self.pos += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+    }
+
+    fn skip_trivia(&mut self) {
+        loop {
+            match (self.peek_byte(0), self.peek_byte(1)) {
+                (Some(b' ' | b'\t' | b'\n' | b'\r'), _) => self.bump(),
+                (Some(b'/'), Some(b'/')) => {
+                    while let Some(b) = self.peek_byte(0) {
+                        if b == b'\n' {
+                            break;
+                        }
+                        self.bump();
+                    }
+                }
+                (Some(b'/'), Some(b'*')) => {
+                    // RON block comments nest.
+                    let mut depth = 0u32;
+                    while let Some(b) = self.peek_byte(0) {
+                        if b == b'/' && self.peek_byte(1) == Some(b'*') {
+                            depth += 1;
+                            self.bump();
+                        } else if b == b'*' && self.peek_byte(1) == Some(b'/') {
+                            depth -= 1;
+                            self.bump();
+                            if depth == 0 {
+                                self.bump();
+                                break;
+                            }
+                        }
+                        self.bump();
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// The next token and where it is; `None` at the end.
+    fn next(&mut self) -> Option<(Tok, Loc)> {
+        self.skip_trivia();
+        let b = self.peek_byte(0)?;
+        let mut loc = Loc {
+            line: self.line,
+            column: self.col,
+            start: self.pos as u32,
+            end: 0,
+        };
+        let tok = match b {
+            b'(' | b'[' | b'{' => {
+                self.bump();
+                Tok::Open(b)
+            }
+            b')' | b']' | b'}' => {
+                self.bump();
+                Tok::Close(b)
+            }
+            b':' => {
+                self.bump();
+                Tok::Colon
+            }
+            b',' => {
+                self.bump();
+                Tok::Comma
+            }
+            b'"' => self.string(),
+            b'r' if matches!(self.peek_byte(1), Some(b'"' | b'#')) => self.raw_string(),
+            b'\'' => {
+                self.bump();
+                while let Some(c) = self.peek_byte(0) {
+                    self.bump();
+                    if c == b'\\' {
+                        self.bump();
+                    } else if c == b'\'' {
+                        break;
+                    }
+                }
+                Tok::Other
+            }
+            b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                let mut prev = 0u8;
+                self.bump();
+                while let Some(c) = self.peek_byte(0) {
+                    let exp_sign = (c == b'-' || c == b'+') && (prev == b'e' || prev == b'E');
+                    if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || exp_sign {
+                        prev = c;
+                        self.bump();
+                    } else {
+                        break;
+                    }
+                }
+                Tok::Number
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                while let Some(c) = self.src[self.pos..].chars().next() {
+                    if c.is_alphanumeric() || c == '_' {
+                        self.bump();
+                    } else {
+                        break;
+                    }
+                }
+                Tok::Ident
+            }
+            _ => {
+                self.bump();
+                Tok::Other
+            }
+        };
+        loc.end = self.pos as u32;
+        Some((tok, loc))
+    }
+
+    fn string(&mut self) -> Tok {
+        let mut escaped = false;
+        self.bump();
+        while let Some(c) = self.peek_byte(0) {
+            self.bump();
+            match c {
+                b'\\' => {
+                    escaped = true;
+                    self.bump();
+                }
+                b'"' => break,
+                _ => {}
+            }
+        }
+        Tok::Str { escaped }
+    }
+
+    fn raw_string(&mut self) -> Tok {
+        self.bump(); // r
+        let mut hashes = 0;
+        while self.peek_byte(0) == Some(b'#') {
+            hashes += 1;
+            self.bump();
+        }
+        if self.peek_byte(0) != Some(b'"') {
+            return Tok::Other;
+        }
+        self.bump();
+        'outer: while let Some(c) = self.peek_byte(0) {
+            self.bump();
+            if c == b'"' {
+                for i in 0..hashes {
+                    if self.peek_byte(i) != Some(b'#') {
+                        continue 'outer;
+                    }
+                }
+                for _ in 0..hashes {
+                    self.bump();
+                }
+                break;
+            }
+        }
+        Tok::Str { escaped: false }
+    }
+}
+
+struct Frame {
+    open: u8,
+    /// The identifier written right before `(`: a struct or variant name.
+    name: Option<(u32, u32)>,
+    /// The field this value (or, for a list, each item) belongs to.
+    key: Option<u32>,
+    record: Option<u32>,
+    /// The nearest struct record at or above this frame.
+    enclosing: Option<u32>,
+    pending_key: Option<u32>,
+    start: Loc,
+}
+
+impl SourceIndex {
+    /// Index `src`. Never fails: text that is not valid RON is indexed as
+    /// far as it goes and the parser reports the syntax error.
+    pub fn build(src: &str) -> SourceIndex {
+        let mut ix = SourceIndex::default();
+        let mut lex = Lexer::new(src);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut lookahead = lex.next();
+        // The identifier just before the current token, if the token
+        // directly follows it (for `Name(`).
+        let mut prev_ident: Option<(u32, u32)> = None;
+        while let Some((tok, loc)) = lookahead {
+            lookahead = lex.next();
+            let next_is_colon = matches!(lookahead, Some((Tok::Colon, _)));
+            match tok {
+                Tok::Ident if next_is_colon && !stack.is_empty() => {
+                    let text = &src[loc.start as usize..loc.end as usize];
+                    ix.add_key(src, &mut stack, text, loc);
+                    lookahead = lex.next(); // the colon
+                    prev_ident = None;
+                    continue;
+                }
+                Tok::Ident => {
+                    if let Some(top) = stack.last_mut() {
+                        top.pending_key = None;
+                    }
+                    prev_ident = Some((loc.start, loc.end));
+                    continue;
+                }
+                Tok::Str { escaped } => {
+                    ix.add_string(src, &mut stack, loc, escaped);
+                }
+                Tok::Open(open) => {
+                    let (key, enclosing) = match stack.last_mut() {
+                        Some(top) => (top.pending_key.take().or(top.key), top.record.or(top.enclosing)),
+                        None => (None, None),
+                    };
+                    let name = if open == b'(' { prev_ident } else { None };
+                    stack.push(Frame {
+                        open,
+                        name,
+                        key,
+                        record: None,
+                        enclosing,
+                        pending_key: None,
+                        start: loc,
+                    });
+                }
+                Tok::Close(_) => {
+                    if let Some(frame) = stack.pop() {
+                        if let Some(r) = frame.record {
+                            ix.close_struct(r);
+                        }
+                    }
+                }
+                Tok::Comma => {
+                    if let Some(top) = stack.last_mut() {
+                        top.pending_key = None;
+                    }
+                }
+                Tok::Number | Tok::Colon | Tok::Other => {
+                    if let Some(top) = stack.last_mut() {
+                        top.pending_key = None;
+                    }
+                }
+            }
+            prev_ident = None;
+        }
+        // Unclosed frames (a truncated file): close what was opened.
+        while let Some(frame) = stack.pop() {
+            if let Some(r) = frame.record {
+                ix.close_struct(r);
+            }
+        }
+        ix
+    }
+
+    fn intern_key(&mut self, text: &str) -> u32 {
+        if let Some(&k) = self.key_lookup.get(text) {
+            return k;
+        }
+        let k = self.key_names.len() as u32;
+        self.key_names.push(text.to_string());
+        self.key_lookup.insert(text.to_string(), k);
+        k
+    }
+
+    fn add_key(&mut self, src: &str, stack: &mut [Frame], text: &str, loc: Loc) {
+        let depth = stack.len();
+        let key_id = self.intern_key(text);
+        let top = stack.last_mut().expect("caller checked the stack");
+        if top.open == b'[' {
+            top.pending_key = Some(key_id);
+            return;
+        }
+        let record = match top.record {
+            Some(r) => r,
+            None => {
+                let type_name = match top.name {
+                    Some((s, e)) => known_type(&src[s as usize..e as usize]),
+                    None if depth == 1 => Some("Layout"),
+                    None => top
+                        .key
+                        .and_then(|k| type_for_key(&self.key_names[k as usize])),
+                };
+                let r = self.structs.len() as u32;
+                self.structs.push(StructRec {
+                    type_name,
+                    parent: top.enclosing,
+                    id: None,
+                    start: top.start,
+                    first_key: self.keys.len() as u32,
+                    end_key: u32::MAX,
+                    first_str: self.strings.len() as u32,
+                    end_str: u32::MAX,
+                    end_struct: u32::MAX,
+                });
+                top.record = Some(r);
+                r
+            }
+        };
+        if let Some(type_name) = self.structs[record as usize].type_name {
+            let expected = expected_fields(type_name).unwrap_or(&[]);
+            if !expected.contains(&text) {
+                self.unknown_fields.push(UnknownField {
+                    loc,
+                    found: text.to_string(),
+                    type_name,
+                    expected,
+                });
+            }
+        }
+        self.keys.push(KeyRec { owner: record, loc });
+        self.key_of.push(key_id);
+        top.pending_key = Some(key_id);
+    }
+
+    /// The struct itself if it has an id, else its nearest ancestor that
+    /// has one (a PSU's device).
+    fn identified(&self, record: u32) -> Option<u32> {
+        let mut r = Some(record);
+        while let Some(i) = r {
+            let rec = &self.structs[i as usize];
+            if rec.id.is_some() {
+                return Some(i);
+            }
+            r = rec.parent;
+        }
+        None
+    }
+
+    fn add_string(&mut self, src: &str, stack: &mut [Frame], loc: Loc, escaped: bool) {
+        let Some(top) = stack.last_mut() else {
+            return;
+        };
+        let key = top.pending_key.take().or(top.key);
+        let owner = top.record.or(top.enclosing);
+        let s = self.strings.len() as u32;
+        self.strings.push(StrRec {
+            owner,
+            key,
+            loc,
+            escaped,
+        });
+        let is_id_field = top.record.is_some() && key.is_some_and(|k| self.key_names[k as usize] == "id");
+        if let (true, Some(record)) = (is_id_field, top.record) {
+            let rec = &mut self.structs[record as usize];
+            if rec.id.is_none() {
+                rec.id = Some(s);
+                let value = self.string_value(src, s);
+                if self.first_id.contains_key(&value) {
+                    self.repeated_ids.push((value, record));
+                } else {
+                    self.first_id.insert(value, record);
+                }
+            }
+        }
+    }
+
+    fn close_struct(&mut self, record: u32) {
+        let (keys, strings, structs) = (self.keys.len(), self.strings.len(), self.structs.len());
+        let rec = &mut self.structs[record as usize];
+        rec.end_key = keys as u32;
+        rec.end_str = strings as u32;
+        rec.end_struct = structs as u32;
+    }
+
+    fn string_value(&self, src: &str, s: u32) -> String {
+        let rec = &self.strings[s as usize];
+        let raw = &src[rec.loc.start as usize..rec.loc.end as usize];
+        decode_string_literal(raw, rec.escaped)
+    }
+
+    fn struct_of_id(&self, id: &str) -> Option<u32> {
+        self.first_id.get(id).copied()
+    }
+
+    fn id_loc_of(&self, record: u32) -> Loc {
+        let rec = &self.structs[record as usize];
+        match rec.id {
+            Some(s) => self.strings[s as usize].loc,
+            None => rec.start,
+        }
+    }
+
+    /// Where the element, rack, device, service or group `id` is defined
+    /// (its `id: "..."` literal).
+    pub fn id(&self, id: &str) -> Option<Loc> {
+        self.struct_of_id(id).map(|r| self.id_loc_of(r))
+    }
+
+    /// Where each later definition of an id already defined is, in order.
+    pub fn repeated_ids(&self) -> impl Iterator<Item = (&str, Loc)> + '_ {
+        self.repeated_ids
+            .iter()
+            .map(|(id, r)| (id.as_str(), self.id_loc_of(*r)))
+    }
+
+    /// The `n`-th definition (0 = first) of `id`.
+    pub fn nth_id(&self, id: &str, n: usize) -> Option<Loc> {
+        if n == 0 {
+            return self.id(id);
+        }
+        self.repeated_ids
+            .iter()
+            .filter(|(i, _)| i == id)
+            .nth(n - 1)
+            .map(|(_, r)| self.id_loc_of(*r))
+    }
+
+    /// Where field `key` of the struct with id `owner` is written.
+    pub fn field(&self, owner: &str, key: &str) -> Option<Loc> {
+        let r = self.struct_of_id(owner)?;
+        self.field_of(r, key)
+    }
+
+    fn field_of(&self, r: u32, key: &str) -> Option<Loc> {
+        let key_id = *self.key_lookup.get(key)?;
+        let rec = &self.structs[r as usize];
+        (rec.first_key..rec.end_key.min(self.keys.len() as u32))
+            .find(|&k| self.keys[k as usize].owner == r && self.key_of[k as usize] == key_id)
+            .map(|k| self.keys[k as usize].loc)
+    }
+
+    /// Where the struct with id `owner` (or a struct nested in it, such as a
+    /// PSU) names `value` under field `key`.
+    pub fn reference(&self, src: &str, owner: &str, key: &str, value: &str) -> Option<Loc> {
+        let r = self.struct_of_id(owner)?;
+        let key_id = *self.key_lookup.get(key)?;
+        let rec = &self.structs[r as usize];
+        (rec.first_str..rec.end_str.min(self.strings.len() as u32))
+            .filter(|&s| {
+                let rec = &self.strings[s as usize];
+                rec.key == Some(key_id) && rec.owner.and_then(|o| self.identified(o)) == Some(r)
+            })
+            .find(|&s| self.string_value(src, s) == value)
+            .map(|s| self.strings[s as usize].loc)
+    }
+
+    /// Where the `index`-th PSU of `device` is written.
+    pub fn psu(&self, device: &str, index: usize) -> Option<Loc> {
+        let r = self.struct_of_id(device)?;
+        let rec = &self.structs[r as usize];
+        (r + 1..rec.end_struct.min(self.structs.len() as u32))
+            .filter(|&c| {
+                let child = &self.structs[c as usize];
+                child.type_name == Some("Psu") && child.parent == Some(r)
+            })
+            .nth(index)
+            .map(|c| self.structs[c as usize].start)
+    }
+
+    /// Where field `key` of the PSU is written.
+    pub fn psu_field(&self, device: &str, index: usize, key: &str) -> Option<Loc> {
+        let r = self.struct_of_id(device)?;
+        let rec = &self.structs[r as usize];
+        let psu = (r + 1..rec.end_struct.min(self.structs.len() as u32))
+            .filter(|&c| {
+                let child = &self.structs[c as usize];
+                child.type_name == Some("Psu") && child.parent == Some(r)
+            })
+            .nth(index)?;
+        self.field_of(psu, key)
+    }
+
+    /// Where field `key` of the first struct of type `type_name` (a
+    /// singleton such as `Policy` or `Layout`) is written.
+    pub fn singleton_field(&self, type_name: &str, key: &str) -> Option<Loc> {
+        let r = self
+            .structs
+            .iter()
+            .position(|s| s.type_name == Some(type_name))? as u32;
+        self.field_of(r, key)
+    }
+}
+
+/// The value of a string literal as written in RON (quotes included).
+pub fn decode_string_literal(raw: &str, escaped: bool) -> String {
+    if let Some(rest) = raw.strip_prefix('r') {
+        let inner = rest.trim_matches('#');
+        return inner
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(inner)
+            .to_string();
+    }
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    if !escaped {
+        return inner.to_string();
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('u') => {
+                let hex: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == '{')
+                    .take_while(|c| *c != '}')
+                    .collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"// a comment with "quotes" and Device(
+Layout(
+    name: "x",
+    power: [
+        Utility(id: "u"),
+        Breaker(id: "cb", input: "u", rating_a: 30, colour: "red"),
+    ],
+    racks: [
+        Rack(id: "r1", devices: [
+            Device(id: "d1", kind: Server, u: 1, draw_w: 10,
+                   psus: [(feed: "cb"), (feed: "cb", nmae: "x")],
+                   needs: [Any(["s1", "d2"])]),
+        ]),
+    ],
+    /* nested /* block */ comment */
+    services: [ Service(id: "s1", needs: [All(["d1"])]) ],
+)"#;
+
+    #[test]
+    fn finds_ids_fields_and_references() {
+        let ix = SourceIndex::build(SRC);
+        let cb = ix.id("cb").unwrap();
+        assert_eq!((cb.line, cb.column), (6, 21));
+        let rating = ix.field("cb", "rating_a").unwrap();
+        assert_eq!((rating.line, rating.column), (6, 39));
+        let feed = ix.reference(SRC, "d1", "feed", "cb").unwrap();
+        assert_eq!((feed.line, feed.column), (11, 34));
+        let need = ix.reference(SRC, "d1", "needs", "d2").unwrap();
+        assert_eq!((need.line, need.column), (12, 39));
+        let svc_need = ix.reference(SRC, "s1", "needs", "d1").unwrap();
+        assert_eq!(svc_need.line, 16);
+        let psu2 = ix.psu("d1", 1).unwrap();
+        assert_eq!((psu2.line, psu2.column), (11, 41));
+        assert!(ix.id("Device").is_none());
+    }
+
+    #[test]
+    fn reports_every_unknown_field() {
+        let ix = SourceIndex::build(SRC);
+        let found: Vec<_> = ix
+            .unknown_fields
+            .iter()
+            .map(|u| (u.found.as_str(), u.type_name, u.loc.line))
+            .collect();
+        assert_eq!(found, vec![("colour", "Breaker", 6), ("nmae", "Psu", 11)]);
+    }
+
+    #[test]
+    fn expected_fields_match_the_serde_types() {
+        // Each listed field must be accepted: a struct using only known
+        // fields parses, so an unknown name here would be a typo.
+        for t in KNOWN_TYPES {
+            assert!(expected_fields(t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn truncated_and_garbage_input_do_not_panic() {
+        for src in ["", "(", "Layout(name: \"x", "]]]))", "r#\"abc", "\u{0}\u{1}é", "/* open"] {
+            let _ = SourceIndex::build(src);
+        }
+    }
+}

@@ -1,0 +1,655 @@
+//! Validation: everything that makes a parsed layout unusable, found in one
+//! pass and reported together, each located in the source.
+
+use std::collections::{HashMap, HashSet};
+
+use super::format::{FINDING_CODES, Layout, Need, PowerElement};
+use super::spans::{Loc, SourceIndex};
+use crate::diagnostic::{Diagnostic, closest};
+
+/// Physical quantities above this are taken for typos (or overflow bait).
+pub const MAX_QUANTITY: f64 = 1e9;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    Power(usize),
+    Rack(usize),
+    Device(usize, usize),
+    Service(usize),
+    Common(usize),
+}
+
+impl Target {
+    fn describe(self, layout: &Layout) -> String {
+        match self {
+            Target::Power(i) => format!("power element ({})", layout.power[i].kind().name()),
+            Target::Rack(_) => "rack".into(),
+            Target::Device(..) => "device".into(),
+            Target::Service(_) => "service".into(),
+            Target::Common(_) => "common-cause group".into(),
+        }
+    }
+}
+
+struct Validator<'a> {
+    layout: &'a Layout,
+    index: &'a SourceIndex,
+    src: &'a str,
+    ids: HashMap<&'a str, Target>,
+    psu_ids: HashSet<String>,
+    out: Vec<Diagnostic>,
+}
+
+/// All validation errors of `layout`, in no particular order.
+pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        layout,
+        index,
+        src,
+        ids: HashMap::new(),
+        psu_ids: HashSet::new(),
+        out: Vec::new(),
+    };
+    v.collect_ids();
+    v.check_policy();
+    v.check_power();
+    v.check_racks();
+    v.check_services();
+    v.check_common_causes();
+    if !v.out.iter().any(|d| d.code == "unknown-ref" || d.code == "bad-ref-kind") {
+        v.check_cycles();
+    }
+    v.out
+}
+
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
+}
+
+impl<'a> Validator<'a> {
+    fn at_id(&self, id: &str) -> Option<Loc> {
+        self.index.id(id)
+    }
+    fn at_field(&self, owner: &str, key: &str) -> Option<Loc> {
+        self.index.field(owner, key).or_else(|| self.at_id(owner))
+    }
+    fn at_ref(&self, owner: &str, key: &str, value: &str) -> Option<Loc> {
+        self.index
+            .reference(self.src, owner, key, value)
+            .or_else(|| self.at_field(owner, key))
+    }
+
+    fn push(&mut self, code: &str, message: String, loc: Option<Loc>, help: String) {
+        self.out.push(Diagnostic::error(code, message, loc).with_help(help));
+    }
+
+    fn collect_ids(&mut self) {
+        let layout = self.layout;
+        let mut all: Vec<(&'a str, Target)> = Vec::new();
+        all.extend(layout.power.iter().enumerate().map(|(i, p)| (p.id(), Target::Power(i))));
+        for (r, rack) in layout.racks.iter().enumerate() {
+            all.push((rack.id.as_str(), Target::Rack(r)));
+            all.extend(rack.devices.iter().enumerate().map(|(d, dev)| (dev.id.as_str(), Target::Device(r, d))));
+        }
+        all.extend(layout.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), Target::Service(i))));
+        all.extend(layout.common_causes.iter().enumerate().map(|(i, c)| (c.id.as_str(), Target::Common(i))));
+
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (id, target) in all {
+            self.check_id_syntax(id, id);
+            let count = seen.entry(id).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                self.ids.insert(id, target);
+            } else {
+                let first = self.ids[id].describe(layout);
+                let loc = self.index.nth_id(id, *count - 1);
+                let first_line = self.at_id(id).map(|l| format!(" on line {}", l.line)).unwrap_or_default();
+                self.push(
+                    "duplicate-id",
+                    format!("id \"{id}\" is already used by a {first}{first_line}"),
+                    loc,
+                    "ids must be unique across the whole file (power, racks, devices, services, common causes)".into(),
+                );
+            }
+        }
+    }
+
+    fn check_id_syntax(&mut self, id: &str, owner: &str) {
+        if valid_id(id) {
+            return;
+        }
+        let why = if id.contains('/') {
+            "`/` is reserved: PSUs are addressed as `device/psu`"
+        } else if id.is_empty() {
+            "an id cannot be empty"
+        } else {
+            "ids start with a letter or digit and use only letters, digits and . _ : -"
+        };
+        self.push(
+            "bad-value",
+            format!("invalid id \"{id}\""),
+            self.at_field(owner, "id").or_else(|| self.at_id(id)),
+            why.into(),
+        );
+    }
+
+    fn check_number(&mut self, owner: &str, field: &str, value: f64, positive: bool) {
+        let problem = if !value.is_finite() {
+            Some("must be a finite number")
+        } else if positive && value <= 0.0 {
+            Some("must be positive")
+        } else if !positive && value < 0.0 {
+            Some("must be zero or positive")
+        } else if value > MAX_QUANTITY {
+            Some("is implausibly large (over 1e9)")
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            let loc = if owner.is_empty() {
+                self.index.singleton_field("Policy", field)
+            } else {
+                self.at_field(owner, field)
+            };
+            self.push(
+                "bad-value",
+                format!("`{field}` {p} (found {value})"),
+                loc,
+                if positive {
+                    "ratings, capacities, voltages and draws are positive numbers".into()
+                } else {
+                    "times and margins are zero or positive".into()
+                },
+            );
+        }
+    }
+
+    fn check_phases(&mut self, owner: &str, phases: Option<u32>) {
+        if let Some(p) = phases {
+            if p != 1 && p != 3 {
+                self.push(
+                    "bad-value",
+                    format!("`phases` must be 1 or 3 (found {p})"),
+                    self.at_field(owner, "phases"),
+                    "single-phase (1) or three-phase (3)".into(),
+                );
+            }
+        }
+    }
+
+    fn check_allow(&mut self, owner: &str, allow: &[String]) {
+        for code in allow {
+            if !FINDING_CODES.contains(&code.as_str()) {
+                let help = match closest(code, FINDING_CODES.iter().copied()) {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => format!("finding codes are: {}", FINDING_CODES.join(", ")),
+                };
+                let loc = self.at_ref(owner, "allow", code);
+                self.push("bad-value", format!("unknown finding code \"{code}\" in `allow`"), loc, help);
+            }
+        }
+    }
+
+    /// Check a reference from `owner.key` to `target`; `ok` says which kinds
+    /// of thing it may name. Returns the target when it is usable.
+    fn check_ref(
+        &mut self,
+        owner: &str,
+        key: &str,
+        target: &str,
+        ok: impl Fn(Target) -> bool,
+        wanted: &str,
+    ) -> Option<Target> {
+        match self.ids.get(target).copied() {
+            Some(t) if ok(t) => Some(t),
+            Some(t) => {
+                let is = t.describe(self.layout);
+                self.push(
+                    "bad-ref-kind",
+                    format!("`{key}` names \"{target}\", a {is}, but must name {wanted}"),
+                    self.at_ref(owner, key, target),
+                    format!("`{key}` of this element must name {wanted}"),
+                );
+                None
+            }
+            None => {
+                let candidates = self.ids.iter().filter(|(_, t)| ok(**t)).map(|(id, _)| *id);
+                let help = match closest(target, candidates) {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => format!("define it, or name an existing {wanted}"),
+                };
+                self.push(
+                    "unknown-ref",
+                    format!("`{key}` names \"{target}\", which is not defined"),
+                    self.at_ref(owner, key, target),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    fn check_policy(&mut self) {
+        let p = &self.layout.policy;
+        self.check_number("", "continuous_load_pct", p.continuous_load_pct, true);
+        self.check_number("", "ups_margin_s", p.ups_margin_s, false);
+        self.check_number("", "max_phase_imbalance_pct", p.max_phase_imbalance_pct, false);
+    }
+
+    fn check_power(&mut self) {
+        let layout = self.layout;
+        let is_power = |t: Target| matches!(t, Target::Power(_));
+        for el in &layout.power {
+            let id = el.id();
+            let e = el.electrical();
+            if let Some(r) = e.rating_a {
+                self.check_number(id, "rating_a", r, true);
+            }
+            if let Some(v) = e.volts {
+                self.check_number(id, "volts", v, true);
+            }
+            self.check_phases(id, e.phases);
+            self.check_allow(id, el.allow());
+            match el {
+                PowerElement::Utility { capacity_kw, .. } => {
+                    if let Some(c) = capacity_kw {
+                        self.check_number(id, "capacity_kw", *c, true);
+                    }
+                }
+                PowerElement::Generator {
+                    start_s,
+                    capacity_kw,
+                    ..
+                } => {
+                    self.check_number(id, "start_s", *start_s, false);
+                    if let Some(c) = capacity_kw {
+                        self.check_number(id, "capacity_kw", *c, true);
+                    }
+                }
+                PowerElement::Ats {
+                    inputs, transfer_s, ..
+                } => {
+                    self.check_number(id, "transfer_s", *transfer_s, false);
+                    self.check_input_count(id, inputs.len(), 2, usize::MAX);
+                }
+                PowerElement::Sts { inputs, .. } => self.check_input_count(id, inputs.len(), 2, usize::MAX),
+                PowerElement::Ups {
+                    capacity_kw,
+                    runtime_min,
+                    ..
+                } => {
+                    self.check_number(id, "capacity_kw", *capacity_kw, true);
+                    self.check_number(id, "runtime_min", *runtime_min, false);
+                }
+                PowerElement::Pdu {
+                    input, inputs, rack, ..
+                } => {
+                    match (input, inputs) {
+                        (Some(_), Some(_)) => self.push(
+                            "bad-value",
+                            format!("Pdu \"{id}\" has both `input` and `inputs`"),
+                            self.at_field(id, "inputs"),
+                            "use `input` for a single-inlet PDU, `inputs` (two) for a dual-inlet one".into(),
+                        ),
+                        (None, None) => self.push(
+                            "bad-value",
+                            format!("Pdu \"{id}\" has no `input`"),
+                            self.at_id(id),
+                            "name the breaker, panel or switch it is plugged into with `input`".into(),
+                        ),
+                        (None, Some(list)) => self.check_input_count(id, list.len(), 1, 2),
+                        _ => {}
+                    }
+                    if let Some(r) = rack {
+                        self.check_ref(id, "rack", r, |t| matches!(t, Target::Rack(_)), "a rack");
+                    }
+                }
+                PowerElement::Panel { .. } | PowerElement::Breaker { .. } => {}
+            }
+            let mut seen = HashSet::new();
+            for (key, input) in el.inputs() {
+                if !seen.insert(input) {
+                    self.push(
+                        "bad-value",
+                        format!("\"{input}\" is listed twice as an input of \"{id}\""),
+                        self.at_ref(id, key, input),
+                        "each input is a separate feed; list it once".into(),
+                    );
+                    continue;
+                }
+                self.check_ref(id, key, input, is_power, "a power element");
+            }
+        }
+    }
+
+    fn check_input_count(&mut self, id: &str, n: usize, min: usize, max: usize) {
+        if n < min || n > max {
+            let want = if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            self.push(
+                "bad-value",
+                format!("\"{id}\" has {n} input{}, needs {want}", if n == 1 { "" } else { "s" }),
+                self.at_field(id, "inputs"),
+                "a transfer switch chooses among two or more inputs; a PDU has at most two inlets".into(),
+            );
+        }
+    }
+
+    fn check_racks(&mut self) {
+        let layout = self.layout;
+        for rack in &layout.racks {
+            if rack.height_u == 0 {
+                self.push(
+                    "bad-value",
+                    format!("rack \"{}\" has height 0", rack.id),
+                    self.at_field(&rack.id, "height_u"),
+                    "rack height is in units (U), usually 42".into(),
+                );
+            }
+            let mut placed: Vec<(u32, u32, &str)> = Vec::new();
+            for dev in &rack.devices {
+                self.check_device(dev);
+                let top = dev.u.saturating_add(dev.height_u.max(1)) - 1;
+                if dev.u == 0 || top > rack.height_u {
+                    self.push(
+                        "rack-bounds",
+                        format!(
+                            "device \"{}\" occupies U{}-U{} but rack \"{}\" has U1-U{}",
+                            dev.id, dev.u, top, rack.id, rack.height_u
+                        ),
+                        self.at_field(&dev.id, "u"),
+                        "`u` is the lowest unit the device occupies (1 = bottom); it must fit inside the rack".into(),
+                    );
+                } else {
+                    placed.push((dev.u, top, dev.id.as_str()));
+                }
+            }
+            placed.sort();
+            let mut highest: Option<(u32, &str)> = None;
+            for (bottom, top, id) in placed {
+                if let Some((other_top, other)) = highest {
+                    if bottom <= other_top {
+                        self.push(
+                            "rack-overlap",
+                            format!("device \"{id}\" overlaps \"{other}\" in rack \"{}\" at U{bottom}", rack.id),
+                            self.at_field(id, "u"),
+                            "two devices cannot occupy the same rack unit".into(),
+                        );
+                    }
+                }
+                if highest.is_none_or(|(t, _)| top > t) {
+                    highest = Some((top, id));
+                }
+            }
+        }
+    }
+
+    fn check_device(&mut self, dev: &super::format::Device) {
+        let id = dev.id.as_str();
+        self.check_number(id, "draw_w", dev.draw_w, true);
+        self.check_allow(id, &dev.allow);
+        if dev.height_u == 0 {
+            self.push(
+                "bad-value",
+                format!("device \"{id}\" has height 0"),
+                self.at_field(id, "height_u"),
+                "height is in rack units, at least 1".into(),
+            );
+        }
+        let psus = dev.psus.len() as u32;
+        if dev.psus_needed == 0 || dev.psus_needed > psus {
+            self.push(
+                "bad-threshold",
+                format!("device \"{id}\" needs {} PSU(s) but has {psus}", dev.psus_needed),
+                self.at_field(id, "psus_needed").or_else(|| self.at_field(id, "psus")),
+                "`psus_needed` is between 1 and the number of PSUs listed".into(),
+            );
+        }
+        let mut names = HashSet::new();
+        for (i, psu) in dev.psus.iter().enumerate() {
+            let name = dev.psu_name(i);
+            let psu_loc = self.index.psu(id, i).or_else(|| self.at_id(id));
+            if !valid_id(&name) {
+                self.push(
+                    "bad-value",
+                    format!("invalid PSU name \"{name}\""),
+                    self.index.psu_field(id, i, "name").or(psu_loc),
+                    "PSU names use letters, digits and . _ : -".into(),
+                );
+            }
+            if !names.insert(name.clone()) {
+                self.push(
+                    "duplicate-id",
+                    format!("PSU \"{id}/{name}\" is defined twice"),
+                    self.index.psu_field(id, i, "name").or(psu_loc),
+                    "give each PSU of a device its own name".into(),
+                );
+            }
+            self.psu_ids.insert(format!("{id}/{name}"));
+            if let Some(phase) = psu.phase {
+                if !(1..=3).contains(&phase) {
+                    self.push(
+                        "bad-value",
+                        format!("PSU phase must be 1, 2 or 3 (found {phase})"),
+                        self.index.psu_field(id, i, "phase").or(psu_loc),
+                        "`phase` says which leg of a three-phase feed the PSU is on".into(),
+                    );
+                }
+            }
+            let layout = self.layout;
+            self.check_ref(
+                id,
+                "feed",
+                &psu.feed,
+                |t| matches!(t, Target::Power(p) if layout.power[p].kind().accepts_psu()),
+                "a Pdu, Breaker, Panel, Sts or Ups",
+            );
+        }
+        self.check_needs(id, &dev.needs);
+    }
+
+    fn check_needs(&mut self, owner: &str, needs: &[Need]) {
+        for need in needs {
+            let members = need.members();
+            let n = members.len() as u32;
+            let k = need.threshold();
+            let bad = match need {
+                Need::AtLeast(k, _) => *k == 0 || *k > n,
+                _ => n == 0,
+            };
+            if bad {
+                let first = members.first().map(String::as_str).unwrap_or("");
+                self.push(
+                    "bad-threshold",
+                    format!("`needs` entry of \"{owner}\" asks for {k} of {n}"),
+                    self.at_ref(owner, "needs", first),
+                    "AtLeast(k, [...]) needs 1 <= k <= the number listed; lists cannot be empty".into(),
+                );
+            }
+            let mut seen = HashSet::new();
+            for m in members {
+                if !seen.insert(m.as_str()) {
+                    self.push(
+                        "bad-value",
+                        format!("\"{m}\" is listed twice in one `needs` entry of \"{owner}\""),
+                        self.at_ref(owner, "needs", m),
+                        "list each member once".into(),
+                    );
+                    continue;
+                }
+                if m == owner {
+                    self.push(
+                        "cycle",
+                        format!("\"{owner}\" needs itself"),
+                        self.at_ref(owner, "needs", m),
+                        "remove it from its own `needs`".into(),
+                    );
+                    continue;
+                }
+                self.check_ref(
+                    owner,
+                    "needs",
+                    m,
+                    |t| matches!(t, Target::Device(..) | Target::Service(_)),
+                    "a device or a service",
+                );
+            }
+        }
+    }
+
+    fn check_services(&mut self) {
+        let layout = self.layout;
+        for svc in &layout.services {
+            let id = svc.id.as_str();
+            self.check_allow(id, &svc.allow);
+            self.check_needs(id, &svc.needs);
+            for o in svc.observes.iter().flatten() {
+                self.check_ref(
+                    id,
+                    "observes",
+                    o,
+                    |t| matches!(t, Target::Service(s) if layout.services[s].critical),
+                    "a critical service",
+                );
+            }
+        }
+    }
+
+    fn check_common_causes(&mut self) {
+        let layout = self.layout;
+        for cc in &layout.common_causes {
+            let id = cc.id.as_str();
+            self.check_allow(id, &cc.allow);
+            if cc.members.is_empty() {
+                self.push(
+                    "bad-value",
+                    format!("common cause \"{id}\" has no members"),
+                    self.at_field(id, "members"),
+                    "list the power elements, devices or PSUs that fail together".into(),
+                );
+            }
+            for m in &cc.members {
+                // PSUs (`device/psu`) are accepted too: one bad batch of
+                // power supplies is a common cause.
+                if self.psu_ids.contains(m.as_str()) {
+                    continue;
+                }
+                self.check_ref(
+                    id,
+                    "members",
+                    m,
+                    |t| matches!(t, Target::Power(_) | Target::Device(..)),
+                    "a power element, device or PSU",
+                );
+            }
+        }
+    }
+
+    /// Power and needs must flow one way. Kahn's algorithm over the
+    /// supplier -> consumer graph; what it cannot order contains cycles,
+    /// which are then walked back to be named.
+    fn check_cycles(&mut self) {
+        let layout = self.layout;
+        let mut node_of: HashMap<&str, u32> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        for p in &layout.power {
+            node_of.insert(p.id(), names.len() as u32);
+            names.push(p.id());
+        }
+        for d in layout.racks.iter().flat_map(|r| r.devices.iter()) {
+            node_of.insert(&d.id, names.len() as u32);
+            names.push(&d.id);
+        }
+        for s in &layout.services {
+            node_of.insert(&s.id, names.len() as u32);
+            names.push(&s.id);
+        }
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        for p in &layout.power {
+            for (_, i) in p.inputs() {
+                if let (Some(&a), Some(&b)) = (node_of.get(i), node_of.get(p.id())) {
+                    edges.push((a, b));
+                }
+            }
+        }
+        let consumers = layout
+            .racks
+            .iter()
+            .flat_map(|r| r.devices.iter())
+            .map(|d| (d.id.as_str(), d.needs.as_slice(), d.psus.iter().map(|p| p.feed.as_str()).collect::<Vec<_>>()))
+            .chain(layout.services.iter().map(|s| (s.id.as_str(), s.needs.as_slice(), Vec::new())));
+        for (id, needs, feeds) in consumers {
+            let b = node_of[id];
+            let sources = needs.iter().flat_map(|n| n.members().iter().map(String::as_str)).chain(feeds);
+            for m in sources {
+                if let Some(&a) = node_of.get(m) {
+                    if a != b {
+                        edges.push((a, b));
+                    }
+                }
+            }
+        }
+        let n = names.len();
+        let mut indegree = vec![0u32; n];
+        let mut out: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(a, b) in &edges {
+            indegree[b as usize] += 1;
+            out[a as usize].push(b);
+            preds[b as usize].push(a);
+        }
+        let mut queue: Vec<u32> = (0..n as u32).filter(|&v| indegree[v as usize] == 0).collect();
+        while let Some(v) = queue.pop() {
+            for &w in &out[v as usize] {
+                indegree[w as usize] -= 1;
+                if indegree[w as usize] == 0 {
+                    queue.push(w);
+                }
+            }
+        }
+        let mut explained = vec![false; n];
+        for start in 0..n {
+            if indegree[start] == 0 || explained[start] {
+                continue;
+            }
+            let mut path: Vec<u32> = Vec::new();
+            let mut on_path: HashMap<u32, usize> = HashMap::new();
+            let mut cur = start as u32;
+            loop {
+                if let Some(&at) = on_path.get(&cur) {
+                    let mut cycle: Vec<&str> = path[at..].iter().rev().map(|&v| names[v as usize]).collect();
+                    // Start at the element written first, so the message is stable.
+                    let first = (0..cycle.len())
+                        .min_by_key(|&i| self.at_id(cycle[i]).map(|l| l.start).unwrap_or(u32::MAX))
+                        .unwrap_or(0);
+                    cycle.rotate_left(first);
+                    let head = cycle[0];
+                    let chain = cycle.iter().chain(std::iter::once(&head)).copied().collect::<Vec<_>>().join(" -> ");
+                    self.push(
+                        "cycle",
+                        format!("supply runs in a circle: {chain}"),
+                        self.at_id(head),
+                        "power and `needs` must flow one way; break one of these links".into(),
+                    );
+                    break;
+                }
+                if explained[cur as usize] {
+                    break;
+                }
+                explained[cur as usize] = true;
+                on_path.insert(cur, path.len());
+                path.push(cur);
+                match preds[cur as usize].iter().find(|&&p| indegree[p as usize] > 0) {
+                    Some(&p) => cur = p,
+                    None => break,
+                }
+            }
+        }
+    }
+}
