@@ -4,4 +4,8 @@
 //! reports and the TUI.
 
 pub mod diagnostic;
+pub mod engine;
+pub mod findings;
 pub mod model;
+pub mod cli;
+pub mod report;

@@ -1,0 +1,179 @@
+//! The command line: parse arguments, run one command, return the exit
+//! status (0 clean, 1 findings at or above the failing severity, 2 invalid
+//! layout or usage).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{Severity, use_colour};
+use crate::engine::{Analysis, Event};
+use crate::findings;
+use crate::model::{self, Loaded};
+use crate::report::{self, Format};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "faultline",
+    version,
+    about = "Find single points of failure, false redundancy and shared fate in data-centre power and rack layouts",
+    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on (or a critical service down for `trip`), 2 invalid layout or usage."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse a layout and report its findings.
+    Check {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// The lowest severity that makes the exit status 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+    },
+    /// Show the blast radius of failing elements, PSUs, devices or
+    /// common-cause groups (all at once).
+    Trip {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// Ids to fail: power elements, devices, PSUs (`device/psu`) or
+        /// common-cause groups.
+        ids: Vec<String>,
+        /// Short a PSU (`device/psu`): it fails and trips the nearest
+        /// protective device above it. Repeatable.
+        #[arg(long = "short", value_name = "DEVICE/PSU")]
+        shorts: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Note => Severity::Note,
+        }
+    }
+}
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_INVALID: u8 = 2;
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Check {
+            file,
+            format,
+            fail_on,
+        } => check(&file, format, fail_on),
+        Command::Trip {
+            file,
+            ids,
+            shorts,
+            format,
+        } => trip(&file, &ids, &shorts, format),
+    };
+    ExitCode::from(result)
+}
+
+fn stdout_colour() -> bool {
+    use_colour(std::io::stdout().is_terminal())
+}
+
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+fn eprint(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// Load a layout or print why not.
+pub fn load(file: &std::path::Path) -> Result<Loaded, u8> {
+    model::load_path(file).map_err(|e| {
+        eprint(&e.render(use_colour(std::io::stderr().is_terminal())));
+        EXIT_INVALID
+    })
+}
+
+fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
+    let loaded = match load(file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let analysis = Analysis::new(&loaded.layout);
+    let found = findings::check(&loaded, &analysis);
+    match format {
+        Format::Human => print(&report::human::check(&loaded, &found, stdout_colour())),
+        Format::Json => print(&report::json::check(&loaded, &found)),
+    }
+    if findings::fails(&found, fail_on.severity()) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Format) -> u8 {
+    let loaded = match load(file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    if ids.is_empty() && shorts.is_empty() {
+        eprint("error: name at least one id to fail, or --short DEVICE/PSU\n");
+        return EXIT_INVALID;
+    }
+    let analysis = Analysis::new(&loaded.layout);
+    let mut events: Vec<Event> = Vec::new();
+    let mut errors = Vec::new();
+    for id in ids {
+        match analysis.parse_event(id) {
+            Ok(e) => events.push(e),
+            Err(msg) => errors.push(msg),
+        }
+    }
+    for id in shorts {
+        match analysis.parse_short(id) {
+            Ok(e) => events.push(e),
+            Err(msg) => errors.push(msg),
+        }
+    }
+    if !errors.is_empty() {
+        for e in errors {
+            eprint(&format!("error: {e}\n"));
+        }
+        return EXIT_INVALID;
+    }
+    let impact = analysis.impact(&events);
+    match format {
+        Format::Human => print(&report::human::trip(&analysis, &impact, stdout_colour())),
+        Format::Json => print(&report::json::trip(&analysis, &impact)),
+    }
+    let g = &analysis.graph;
+    if impact.down.iter().any(|&n| g.is_critical(n)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}

@@ -1,0 +1,442 @@
+//! The dependency graph, compiled from a validated layout into flat arrays.
+//!
+//! Every node is a k-of-n gate over its inputs (analysis.md, "The graph"):
+//! a source has k = 0, a breaker k = 1 of its one input, an ATS k = 1 of its
+//! inputs, a device k = all of [its PSU group, each `needs` entry]. A `needs`
+//! entry that is not a plain `All` becomes a hidden gate node owned by the
+//! device or service, so every node keeps the one rule
+//! `live = !failed && live inputs >= k`.
+//!
+//! Nodes are numbered by kind: power elements, then PSUs, devices, services
+//! and hidden gates, each in file order. Edges are stored twice in CSR form
+//! (inputs and consumers) so propagation in either direction is a slice.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::model::format::{Layout, Need, PowerKind, Role};
+
+pub type NodeId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    Power(PowerKind),
+    Psu,
+    Device,
+    Service,
+    /// A hidden k-of-n gate for one `needs` entry or a PSU group.
+    Gate,
+}
+
+/// Role flags, one bit per [`Role`].
+pub type RoleSet = u8;
+
+pub fn role_bit(role: Role) -> RoleSet {
+    match role {
+        Role::Management => 1,
+        Role::Monitoring => 2,
+        Role::StatusPage => 4,
+        Role::Backup => 8,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CommonGroup {
+    pub id: String,
+    pub members: Vec<NodeId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Graph {
+    ids: Vec<Box<str>>,
+    kinds: Vec<NodeKind>,
+    thresholds: Vec<u32>,
+    /// For a hidden gate, the device or service it belongs to; else itself.
+    owners: Vec<NodeId>,
+    in_start: Vec<u32>,
+    in_list: Vec<NodeId>,
+    out_start: Vec<u32>,
+    out_list: Vec<NodeId>,
+    topo: Vec<NodeId>,
+    index: HashMap<Box<str>, NodeId>,
+    pub power: Range<NodeId>,
+    pub psus: Range<NodeId>,
+    pub devices: Range<NodeId>,
+    pub services: Range<NodeId>,
+    /// For each PSU (by `psu - psus.start`): its device.
+    psu_device: Vec<NodeId>,
+    /// For each device: how many PSUs it has and needs.
+    device_psus: Vec<(u32, u32)>,
+    /// For each device: its PSU node range.
+    device_psu_range: Vec<Range<NodeId>>,
+    critical: Vec<bool>,
+    roles: Vec<RoleSet>,
+    /// For a role service: the critical services it observes (None: all).
+    observes: HashMap<NodeId, Vec<NodeId>>,
+    outlet_breakers: Vec<bool>,
+    protective: Vec<bool>,
+    pub common: Vec<CommonGroup>,
+}
+
+struct Builder {
+    ids: Vec<Box<str>>,
+    kinds: Vec<NodeKind>,
+    thresholds: Vec<u32>,
+    owners: Vec<NodeId>,
+    inputs: Vec<Vec<NodeId>>,
+}
+
+impl Builder {
+    fn add(&mut self, id: String, kind: NodeKind, owner: Option<NodeId>) -> NodeId {
+        let n = self.ids.len() as NodeId;
+        self.ids.push(id.into_boxed_str());
+        self.kinds.push(kind);
+        self.thresholds.push(0);
+        self.owners.push(owner.unwrap_or(n));
+        self.inputs.push(Vec::new());
+        n
+    }
+}
+
+impl Graph {
+    /// Compile a layout that passed validation. Panics only on layouts that
+    /// validation rejects (unknown references, cycles).
+    pub fn build(layout: &Layout) -> Graph {
+        let mut b = Builder {
+            ids: Vec::new(),
+            kinds: Vec::new(),
+            thresholds: Vec::new(),
+            owners: Vec::new(),
+            inputs: Vec::new(),
+        };
+        let mut index: HashMap<Box<str>, NodeId> = HashMap::new();
+
+        for el in &layout.power {
+            let n = b.add(el.id().to_string(), NodeKind::Power(el.kind()), None);
+            index.insert(el.id().into(), n);
+        }
+        let power = 0..b.ids.len() as NodeId;
+
+        let devices_in_order: Vec<_> = layout.racks.iter().flat_map(|r| r.devices.iter()).collect();
+        let mut device_psu_range = Vec::with_capacity(devices_in_order.len());
+        let mut psu_device_pos = Vec::new();
+        for (d, dev) in devices_in_order.iter().enumerate() {
+            let start = b.ids.len() as NodeId;
+            for i in 0..dev.psus.len() {
+                let id = format!("{}/{}", dev.id, dev.psu_name(i));
+                let n = b.add(id.clone(), NodeKind::Psu, None);
+                index.insert(id.into(), n);
+                psu_device_pos.push(d);
+            }
+            device_psu_range.push(start..b.ids.len() as NodeId);
+        }
+        let psus = power.end..b.ids.len() as NodeId;
+
+        for dev in &devices_in_order {
+            let n = b.add(dev.id.clone(), NodeKind::Device, None);
+            index.insert(dev.id.as_str().into(), n);
+        }
+        let devices = psus.end..b.ids.len() as NodeId;
+        let psu_device = psu_device_pos.iter().map(|&d| devices.start + d as NodeId).collect();
+
+        for svc in &layout.services {
+            let n = b.add(svc.id.clone(), NodeKind::Service, None);
+            index.insert(svc.id.as_str().into(), n);
+        }
+        let services = devices.end..b.ids.len() as NodeId;
+
+        // Power inputs, in priority order.
+        for (i, el) in layout.power.iter().enumerate() {
+            b.inputs[i] = el.inputs().iter().map(|(_, id)| index[*id]).collect();
+            b.thresholds[i] = u32::from(!el.kind().is_source());
+        }
+        for (d, dev) in devices_in_order.iter().enumerate() {
+            let range = device_psu_range[d].clone();
+            for (p, psu) in range.clone().zip(&dev.psus) {
+                b.inputs[p as usize] = vec![index[psu.feed.as_str()]];
+                b.thresholds[p as usize] = 1;
+            }
+            let node = devices.start + d as NodeId;
+            let psu_nodes: Vec<NodeId> = range.collect();
+            if dev.needs.is_empty() {
+                b.thresholds[node as usize] = dev.psus_needed;
+                b.inputs[node as usize] = psu_nodes;
+            } else {
+                let mut ins = Vec::new();
+                if dev.psus_needed as usize == psu_nodes.len() {
+                    ins.extend(psu_nodes);
+                } else {
+                    let g = b.add(format!("{}#psus", dev.id), NodeKind::Gate, Some(node));
+                    b.thresholds[g as usize] = dev.psus_needed;
+                    b.inputs[g as usize] = psu_nodes;
+                    ins.push(g);
+                }
+                add_needs(&mut b, &index, node, &dev.id, &dev.needs, ins);
+            }
+        }
+        for (s, svc) in layout.services.iter().enumerate() {
+            let node = services.start + s as NodeId;
+            add_needs(&mut b, &index, node, &svc.id, &svc.needs, Vec::new());
+        }
+
+        let n = b.ids.len();
+        let (in_start, in_list) = to_csr(&b.inputs);
+        let mut consumers: Vec<Vec<NodeId>> = vec![Vec::new(); n];
+        for (v, ins) in b.inputs.iter().enumerate() {
+            for &u in ins {
+                consumers[u as usize].push(v as NodeId);
+            }
+        }
+        let (out_start, out_list) = to_csr(&consumers);
+        drop(consumers);
+        let topo = topological_order(n, &in_start, &out_start, &out_list);
+
+        let mut critical = vec![false; n];
+        let mut roles = vec![0; n];
+        let mut observes = HashMap::new();
+        for (s, svc) in layout.services.iter().enumerate() {
+            let node = (services.start as usize) + s;
+            critical[node] = svc.critical;
+            if let Some(role) = svc.role {
+                roles[node] = role_bit(role);
+                if let Some(list) = &svc.observes {
+                    observes.insert(node as NodeId, list.iter().map(|id| index[id.as_str()]).collect());
+                }
+            }
+        }
+        for (d, dev) in devices_in_order.iter().enumerate() {
+            roles[devices.start as usize + d] = dev.roles.iter().fold(0, |acc, r| acc | role_bit(*r));
+        }
+        let device_psus = devices_in_order
+            .iter()
+            .map(|d| (d.psus.len() as u32, d.psus_needed))
+            .collect();
+        let mut outlet_breakers = vec![false; power.end as usize];
+        let mut protective = vec![false; power.end as usize];
+        for (i, el) in layout.power.iter().enumerate() {
+            outlet_breakers[i] = el.has_outlet_breakers();
+            protective[i] = el.is_protective();
+        }
+        let common = layout
+            .common_causes
+            .iter()
+            .map(|c| CommonGroup {
+                id: c.id.clone(),
+                members: c.members.iter().map(|m| index[m.as_str()]).collect(),
+            })
+            .collect();
+
+        Graph {
+            ids: b.ids,
+            kinds: b.kinds,
+            thresholds: b.thresholds,
+            owners: b.owners,
+            in_start,
+            in_list,
+            out_start,
+            out_list,
+            topo,
+            index,
+            power,
+            psus,
+            devices,
+            services,
+            psu_device,
+            device_psus,
+            device_psu_range,
+            critical,
+            roles,
+            observes,
+            outlet_breakers,
+            protective,
+            common,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+    pub fn id(&self, n: NodeId) -> &str {
+        &self.ids[n as usize]
+    }
+    pub fn kind(&self, n: NodeId) -> NodeKind {
+        self.kinds[n as usize]
+    }
+    pub fn threshold(&self, n: NodeId) -> u32 {
+        self.thresholds[n as usize]
+    }
+    pub fn owner(&self, n: NodeId) -> NodeId {
+        self.owners[n as usize]
+    }
+    pub fn inputs(&self, n: NodeId) -> &[NodeId] {
+        &self.in_list[self.in_start[n as usize] as usize..self.in_start[n as usize + 1] as usize]
+    }
+    pub fn consumers(&self, n: NodeId) -> &[NodeId] {
+        &self.out_list[self.out_start[n as usize] as usize..self.out_start[n as usize + 1] as usize]
+    }
+    /// Nodes in an order where every node comes after all its inputs.
+    pub fn topo_order(&self) -> &[NodeId] {
+        &self.topo
+    }
+    /// The node with a visible id (power element, `device/psu`, device or
+    /// service).
+    pub fn node(&self, id: &str) -> Option<NodeId> {
+        self.index.get(id).copied()
+    }
+    pub fn visible_ids(&self) -> impl Iterator<Item = &str> {
+        self.ids[..self.services.end as usize].iter().map(|s| &**s)
+    }
+    pub fn is_visible(&self, n: NodeId) -> bool {
+        n < self.services.end
+    }
+    pub fn is_power(&self, n: NodeId) -> bool {
+        self.power.contains(&n)
+    }
+    pub fn is_psu(&self, n: NodeId) -> bool {
+        self.psus.contains(&n)
+    }
+    pub fn is_device(&self, n: NodeId) -> bool {
+        self.devices.contains(&n)
+    }
+    pub fn is_service(&self, n: NodeId) -> bool {
+        self.services.contains(&n)
+    }
+    pub fn power_kind(&self, n: NodeId) -> Option<PowerKind> {
+        match self.kind(n) {
+            NodeKind::Power(k) => Some(k),
+            _ => None,
+        }
+    }
+    pub fn device_of_psu(&self, psu: NodeId) -> NodeId {
+        self.psu_device[(psu - self.psus.start) as usize]
+    }
+    pub fn psus_of_device(&self, device: NodeId) -> Range<NodeId> {
+        self.device_psu_range[(device - self.devices.start) as usize].clone()
+    }
+    /// A device has a spare PSU when it has more than it needs.
+    pub fn has_spare_psu(&self, device: NodeId) -> bool {
+        let (have, need) = self.device_psus[(device - self.devices.start) as usize];
+        have > need
+    }
+    pub fn psus_needed(&self, device: NodeId) -> u32 {
+        self.device_psus[(device - self.devices.start) as usize].1
+    }
+    pub fn is_critical(&self, n: NodeId) -> bool {
+        self.critical[n as usize]
+    }
+    pub fn roles(&self, n: NodeId) -> RoleSet {
+        self.roles[n as usize]
+    }
+    /// Whether role holder `holder` observes critical service `service`: a
+    /// role device observes every critical service; a role service those in
+    /// its `observes` list, or all when it has none.
+    pub fn observes(&self, holder: NodeId, service: NodeId) -> bool {
+        if self.roles(holder) == 0 || !self.is_critical(service) {
+            return false;
+        }
+        match self.observes.get(&holder) {
+            Some(list) => list.contains(&service),
+            None => true,
+        }
+    }
+    pub fn has_outlet_breakers(&self, n: NodeId) -> bool {
+        self.is_power(n) && self.outlet_breakers[n as usize]
+    }
+    pub fn is_protective(&self, n: NodeId) -> bool {
+        self.is_power(n) && self.protective[n as usize]
+    }
+    pub fn critical_services(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.services.clone().filter(|&s| self.is_critical(s))
+    }
+    pub fn common_group(&self, id: &str) -> Option<u32> {
+        self.common.iter().position(|g| g.id == id).map(|i| i as u32)
+    }
+}
+
+/// Wire one device's or service's `needs` into its inputs: `All` members
+/// join the node's own AND directly, `Any`/`AtLeast` become hidden gates.
+fn add_needs(
+    b: &mut Builder,
+    index: &HashMap<Box<str>, NodeId>,
+    node: NodeId,
+    owner_id: &str,
+    needs: &[Need],
+    mut ins: Vec<NodeId>,
+) {
+    for (i, need) in needs.iter().enumerate() {
+        let members: Vec<NodeId> = need.members().iter().map(|m| index[m.as_str()]).collect();
+        let k = need.threshold();
+        if k as usize == members.len() {
+            for m in members {
+                if !ins.contains(&m) {
+                    ins.push(m);
+                }
+            }
+        } else {
+            let g = b.add(format!("{owner_id}#need{}", i + 1), NodeKind::Gate, Some(node));
+            b.thresholds[g as usize] = k;
+            b.inputs[g as usize] = members;
+            ins.push(g);
+        }
+    }
+    b.thresholds[node as usize] = ins.len() as u32;
+    b.inputs[node as usize] = ins;
+}
+
+fn to_csr(lists: &[Vec<NodeId>]) -> (Vec<u32>, Vec<NodeId>) {
+    let mut start = Vec::with_capacity(lists.len() + 1);
+    let mut flat = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    start.push(0);
+    for l in lists {
+        flat.extend_from_slice(l);
+        start.push(flat.len() as u32);
+    }
+    (start, flat)
+}
+
+/// Kahn's algorithm. The layout was validated acyclic; should a cycle slip
+/// through, its nodes are appended at the end rather than lost.
+fn topological_order(n: usize, in_start: &[u32], out_start: &[u32], out_list: &[NodeId]) -> Vec<NodeId> {
+    let mut pending: Vec<u32> = (0..n).map(|v| in_start[v + 1] - in_start[v]).collect();
+    let mut order: Vec<NodeId> = (0..n as NodeId).filter(|&v| pending[v as usize] == 0).collect();
+    let mut head = 0;
+    while head < order.len() {
+        let v = order[head] as usize;
+        head += 1;
+        for &w in &out_list[out_start[v] as usize..out_start[v + 1] as usize] {
+            pending[w as usize] -= 1;
+            if pending[w as usize] == 0 {
+                order.push(w);
+            }
+        }
+    }
+    if order.len() < n {
+        let mut placed = vec![false; n];
+        for &v in &order {
+            placed[v as usize] = true;
+        }
+        order.extend((0..n as NodeId).filter(|&v| !placed[v as usize]));
+    }
+    order
+}
+
+/// An element kind's name for messages ("breaker", "UPS").
+pub fn kind_label(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Power(PowerKind::Utility) => "utility feed",
+        NodeKind::Power(PowerKind::Generator) => "generator",
+        NodeKind::Power(PowerKind::Ats) => "ATS",
+        NodeKind::Power(PowerKind::Sts) => "STS",
+        NodeKind::Power(PowerKind::Ups) => "UPS",
+        NodeKind::Power(PowerKind::Panel) => "panel",
+        NodeKind::Power(PowerKind::Breaker) => "breaker",
+        NodeKind::Power(PowerKind::Pdu) => "PDU",
+        NodeKind::Psu => "PSU",
+        NodeKind::Device => "device",
+        NodeKind::Service => "service",
+        NodeKind::Gate => "gate",
+    }
+}

@@ -1,0 +1,179 @@
+//! The human report: compiler-style diagnostics pointing into the layout,
+//! with findings that share a blast radius grouped into one entry.
+
+use std::fmt::Write;
+
+use crate::diagnostic::{Diagnostic, Severity, render};
+use crate::engine::{Analysis, Impact};
+use crate::findings::{Finding, count, list_names};
+use crate::model::Loaded;
+
+/// What to do about each kind of finding.
+pub fn help_for(code: &str) -> &'static str {
+    match code {
+        "unpowered" => "something it depends on is down with nothing failed; check its feeds and `needs`",
+        "single-psu" => "give it a second PSU on an independent feed, or accept it with `allow: [\"single-psu\"]`",
+        "false-redundancy" => "feed each PSU from an independent path: different PDU, breaker, panel and UPS",
+        "spof" => "give the service a second path that does not share this element",
+        "shared-fate" => "move the management and status paths out of the failure domain they watch",
+        "short-trip" => "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own",
+        _ => "see analysis.md for what this finding means",
+    }
+}
+
+/// Findings with the same code, severity and affected set say the same
+/// thing about different events (a series chain ats -> ups -> panel): show
+/// them once, naming every event.
+fn group(findings: &[Finding]) -> Vec<Vec<&Finding>> {
+    let mut groups: Vec<Vec<&Finding>> = Vec::new();
+    let mut index: std::collections::HashMap<(&str, Severity, bool, &[String]), usize> =
+        std::collections::HashMap::new();
+    for f in findings {
+        let groupable = f.event.is_some() && !f.affected.is_empty();
+        let key = (f.code, f.severity, f.allowed, f.affected.as_slice());
+        match index.get(&key) {
+            Some(&i) if groupable => groups[i].push(f),
+            _ => {
+                if groupable {
+                    index.insert(key, groups.len());
+                }
+                groups.push(vec![f]);
+            }
+        }
+    }
+    groups
+}
+
+pub fn check(loaded: &Loaded, findings: &[Finding], colour: bool) -> String {
+    let mut out = String::new();
+    for group in group(findings) {
+        let first = group[0];
+        let mut d = Diagnostic {
+            severity: first.severity,
+            code: first.code.to_string(),
+            message: first.message.clone(),
+            loc: first.loc,
+            notes: Vec::new(),
+        };
+        if group.len() > 1 {
+            let others: Vec<String> = group[1..]
+                .iter()
+                .map(|f| match &f.event {
+                    Some(e) => format!("{} {}", e.kind, e.id),
+                    None => f.subject.clone(),
+                })
+                .collect();
+            d = d.with_note("same blast radius", list_names(&others, 8));
+        }
+        if !first.affected.is_empty() {
+            d = d.with_note(
+                &format!("affected ({})", first.affected.len()),
+                list_names(&first.affected, 10),
+            );
+        }
+        if first.allowed {
+            d = d.with_note("allowed", "accepted by an `allow` list; not counted as a failure");
+        }
+        d = d.with_help(help_for(first.code));
+        out.push_str(&render(&d, Some(&loaded.source), colour));
+        out.push('\n');
+    }
+    out.push_str(&summary_line(loaded, findings));
+    out
+}
+
+pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
+    let c = count(findings);
+    let l = &loaded.layout;
+    let devices: usize = l.racks.iter().map(|r| r.devices.len()).sum();
+    format!(
+        "faultline: {}: {} error{}, {} warning{}, {} note{}, {} allowed ({} power element{}, {} rack{}, {} device{}, {} service{})\n",
+        loaded.source.name,
+        c.errors,
+        if c.errors == 1 { "" } else { "s" },
+        c.warnings,
+        if c.warnings == 1 { "" } else { "s" },
+        c.notes,
+        if c.notes == 1 { "" } else { "s" },
+        c.allowed,
+        l.power.len(),
+        if l.power.len() == 1 { "" } else { "s" },
+        l.racks.len(),
+        if l.racks.len() == 1 { "" } else { "s" },
+        devices,
+        if devices == 1 { "" } else { "s" },
+        l.services.len(),
+        if l.services.len() == 1 { "" } else { "s" },
+    )
+}
+
+/// The blast radius of a what-if, section by section.
+pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
+    let g = &analysis.graph;
+    let bold = |s: &str| if colour { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
+    let red = |s: &str| if colour { format!("\x1b[1;31m{s}\x1b[0m") } else { s.to_string() };
+    let mut out = String::new();
+    let events: Vec<String> = impact.events.iter().map(|e| e.describe(g)).collect();
+    let _ = writeln!(out, "{} {}", bold("what if:"), events.join(" + "));
+    for e in &impact.events {
+        if let crate::engine::Event::Short(p) = e {
+            match analysis.protective_device(*p) {
+                Some(t) => {
+                    let _ = writeln!(out, "  the short in {} trips {}", g.id(*p), g.id(t));
+                }
+                None => {
+                    let _ = writeln!(out, "  the short in {} opens only its outlet breaker", g.id(*p));
+                }
+            }
+        }
+    }
+    let mut section = |title: &str, ids: Vec<String>| {
+        if !ids.is_empty() {
+            let _ = writeln!(out, "{} ({}): {}", bold(title), ids.len(), ids.join(", "));
+        }
+    };
+    let pick = |nodes: &[u32], f: &dyn Fn(u32) -> bool| -> Vec<String> {
+        let mut v: Vec<String> = nodes
+            .iter()
+            .copied()
+            .filter(|&n| f(n))
+            .map(|n| {
+                if g.is_critical(n) {
+                    format!("{} (critical)", g.id(n))
+                } else {
+                    g.id(n).to_string()
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    section("down services", pick(&impact.down, &|n| g.is_service(n)));
+    section("down devices", pick(&impact.down, &|n| g.is_device(n)));
+    section("down power", pick(&impact.down, &|n| g.is_power(n)));
+    section("down PSUs", pick(&impact.down, &|n| g.is_psu(n)));
+    section("degraded services", pick(&impact.degraded, &|n| g.is_service(n)));
+    section("degraded devices", pick(&impact.degraded, &|n| g.is_device(n)));
+    section("degraded power", pick(&impact.degraded, &|n| g.is_power(n)));
+    let critical: Vec<String> = impact
+        .down
+        .iter()
+        .filter(|&&n| g.is_critical(n))
+        .map(|&n| g.id(n).to_string())
+        .collect();
+    if impact.down.is_empty() && impact.degraded.is_empty() {
+        let _ = writeln!(out, "nothing else goes down or loses redundancy");
+    }
+    if critical.is_empty() {
+        let _ = writeln!(out, "faultline: no critical service goes down");
+    } else {
+        let _ = writeln!(
+            out,
+            "faultline: {} critical service{} down: {}",
+            critical.len(),
+            if critical.len() == 1 { "" } else { "s" },
+            red(&critical.join(", "))
+        );
+    }
+    out
+}
