@@ -1,0 +1,1 @@
+//! `check` on the shipped layouts: exact findings (code, subject, affected).

@@ -1,0 +1,8 @@
+//! The one integration-test binary (ripgrep's house style): each module
+//! pins down one area of behaviour; `util` holds the small helpers.
+
+mod util;
+
+mod check;
+mod oracle;
+mod trip;

@@ -1,0 +1,527 @@
+//! The brute-force oracle: liveness re-evaluated from scratch, straight from
+//! the layout's own structures and analysis.md's rules (not from the
+//! engine's compiled graph), for every event of the sweep and for random
+//! event sets, on many random layouts.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use faultline::engine::{Analysis, Event, Impact};
+use faultline::model::format::{
+    CommonCause, Device, DeviceKind, Layout, Need, Policy, PowerElement, Psu, Rack, Role, Service,
+};
+
+/// SplitMix64: small, seeded, the same sequence on every machine.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    /// `k` distinct items (k <= len).
+    pub fn distinct<T: Clone>(&mut self, items: &[T], k: usize) -> Vec<T> {
+        let mut idx: Vec<usize> = (0..items.len()).collect();
+        for i in 0..k {
+            let j = i + self.below(idx.len() - i);
+            idx.swap(i, j);
+        }
+        idx[..k].iter().map(|&i| items[i].clone()).collect()
+    }
+}
+
+fn random_need(rng: &mut Rng, pool: &[String]) -> Need {
+    let n = 1 + rng.below(pool.len().min(3));
+    let members = rng.distinct(pool, n);
+    match rng.below(3) {
+        0 => Need::All(members),
+        1 => Need::Any(members),
+        _ => Need::AtLeast(1 + rng.below(n) as u32, members),
+    }
+}
+
+/// A random valid layout: acyclic by construction (everything draws only
+/// from what was made before it), with every kind of element, transfer
+/// switches, bypasses, dual-inlet PDUs, outlet breakers, k-of-n needs,
+/// roles and common causes.
+pub fn random_layout(rng: &mut Rng) -> Layout {
+    let mut power: Vec<PowerElement> = Vec::new();
+    let sources = 1 + rng.below(3);
+    for i in 0..sources {
+        if i > 0 && rng.chance(40) {
+            power.push(PowerElement::Generator {
+                id: format!("gen{i}"),
+                start_s: 10.0,
+                capacity_kw: None,
+                allow: vec![],
+            });
+        } else {
+            power.push(PowerElement::Utility {
+                id: format!("util{i}"),
+                capacity_kw: None,
+                allow: vec![],
+            });
+        }
+    }
+    let middle = 2 + rng.below(10);
+    for i in 0..middle {
+        let ids: Vec<String> = power.iter().map(|p| p.id().to_string()).collect();
+        let id = format!("p{i}");
+        let one = rng.pick(&ids).clone();
+        let el = match rng.below(7) {
+            0 | 1 if ids.len() >= 2 => {
+                let count = 2 + rng.below(ids.len().min(3) - 1);
+                let inputs = rng.distinct(&ids, count);
+                if rng.chance(50) {
+                    PowerElement::Ats {
+                        id,
+                        inputs,
+                        transfer_s: 10.0,
+                        rating_a: None,
+                        volts: None,
+                        phases: None,
+                        allow: vec![],
+                    }
+                } else {
+                    PowerElement::Sts {
+                        id,
+                        inputs,
+                        rating_a: None,
+                        volts: None,
+                        phases: None,
+                        allow: vec![],
+                    }
+                }
+            }
+            2 => {
+                let bypass = rng.pick(&ids).clone();
+                PowerElement::Ups {
+                    id,
+                    bypass: (bypass != one && rng.chance(50)).then_some(bypass),
+                    input: one,
+                    capacity_kw: 100.0,
+                    runtime_min: 10.0,
+                    allow: vec![],
+                }
+            }
+            3 => PowerElement::Panel {
+                id,
+                input: one,
+                rating_a: rng.chance(50).then_some(400.0),
+                volts: None,
+                phases: None,
+                allow: vec![],
+            },
+            4 => PowerElement::Breaker {
+                id,
+                input: one,
+                rating_a: 30.0,
+                volts: None,
+                phases: None,
+                allow: vec![],
+            },
+            _ => {
+                let dual = ids.len() >= 2 && rng.chance(40);
+                PowerElement::Pdu {
+                    id,
+                    input: (!dual).then_some(one),
+                    inputs: dual.then(|| rng.distinct(&ids, 2)),
+                    rack: None,
+                    rating_a: None,
+                    volts: None,
+                    phases: None,
+                    outlet_breakers: rng.chance(30),
+                    allow: vec![],
+                }
+            }
+        };
+        power.push(el);
+    }
+    if !power.iter().any(|p| p.kind().accepts_psu()) {
+        let input = power[0].id().to_string();
+        power.push(PowerElement::Breaker {
+            id: "cb-last".into(),
+            input,
+            rating_a: 30.0,
+            volts: None,
+            phases: None,
+            allow: vec![],
+        });
+    }
+    let feeds: Vec<String> = power
+        .iter()
+        .filter(|p| p.kind().accepts_psu())
+        .map(|p| p.id().to_string())
+        .collect();
+
+    let mut racks = Vec::new();
+    let mut device_ids: Vec<String> = Vec::new();
+    for r in 0..1 + rng.below(3) {
+        let mut devices = Vec::new();
+        for d in 0..1 + rng.below(6) {
+            let id = format!("r{r}d{d}");
+            let n_psus = 1 + rng.below(4);
+            let psus = (0..n_psus)
+                .map(|_| Psu {
+                    feed: rng.pick(&feeds).clone(),
+                    name: None,
+                    phase: None,
+                })
+                .collect();
+            let needs = if !device_ids.is_empty() && rng.chance(30) {
+                vec![random_need(rng, &device_ids)]
+            } else {
+                vec![]
+            };
+            let roles = if rng.chance(15) { vec![Role::Management] } else { vec![] };
+            devices.push(Device {
+                id: id.clone(),
+                kind: DeviceKind::Server,
+                u: 1 + 2 * d as u32,
+                height_u: 1,
+                draw_w: 100.0,
+                psus,
+                psus_needed: 1 + rng.below(n_psus) as u32,
+                needs,
+                roles,
+                allow: vec![],
+            });
+            device_ids.push(id);
+        }
+        racks.push(Rack {
+            id: format!("rack{r}"),
+            height_u: 42,
+            row: None,
+            devices,
+        });
+    }
+
+    let mut services: Vec<Service> = Vec::new();
+    for s in 0..1 + rng.below(4) {
+        let mut pool = device_ids.clone();
+        pool.extend(services.iter().map(|s| s.id.clone()));
+        let needs = (0..1 + rng.below(2)).map(|_| random_need(rng, &pool)).collect();
+        services.push(Service {
+            id: format!("svc{s}"),
+            needs,
+            critical: rng.chance(60),
+            role: None,
+            observes: None,
+            allow: vec![],
+        });
+    }
+    if rng.chance(50) {
+        let pool: Vec<String> = device_ids.iter().chain(services.iter().map(|s| &s.id)).cloned().collect();
+        services.push(Service {
+            id: "mgmt".into(),
+            needs: vec![random_need(rng, &pool)],
+            critical: false,
+            role: Some(Role::Monitoring),
+            observes: None,
+            allow: vec![],
+        });
+    }
+
+    let mut candidates: Vec<String> = power.iter().map(|p| p.id().to_string()).collect();
+    candidates.extend(device_ids.iter().cloned());
+    for rack in &racks {
+        for dev in &rack.devices {
+            candidates.extend((0..dev.psus.len()).map(|i| format!("{}/{}", dev.id, dev.psu_name(i))));
+        }
+    }
+    let common_causes = (0..rng.below(3))
+        .map(|c| CommonCause {
+            id: format!("cc{c}"),
+            members: {
+                let count = 1 + rng.below(3);
+                rng.distinct(&candidates, count)
+            },
+            note: None,
+            allow: vec![],
+        })
+        .collect();
+
+    Layout {
+        name: "random".into(),
+        description: None,
+        policy: Policy::default(),
+        power,
+        racks,
+        services,
+        common_causes,
+    }
+}
+
+/// The rules of analysis.md, evaluated on the layout's own structures.
+struct Oracle<'a> {
+    layout: &'a Layout,
+    power: HashMap<&'a str, &'a PowerElement>,
+    devices: Vec<&'a Device>,
+}
+
+type Live = HashMap<String, bool>;
+
+impl<'a> Oracle<'a> {
+    fn new(layout: &'a Layout) -> Self {
+        Oracle {
+            layout,
+            power: layout.power.iter().map(|p| (p.id(), p)).collect(),
+            devices: layout.racks.iter().flat_map(|r| r.devices.iter()).collect(),
+        }
+    }
+
+    fn need_holds(need: &Need, live: &Live) -> bool {
+        let n = need.members().iter().filter(|m| live[m.as_str()]).count() as u32;
+        n >= need.threshold()
+    }
+
+    /// The greatest fixpoint of the rules, from everything live: on an
+    /// acyclic layout, the one and only state.
+    fn evaluate(&self, failed: &HashSet<String>) -> Live {
+        let mut live: Live = HashMap::new();
+        for p in &self.layout.power {
+            live.insert(p.id().into(), true);
+        }
+        for d in &self.devices {
+            live.insert(d.id.clone(), true);
+            for i in 0..d.psus.len() {
+                live.insert(format!("{}/{}", d.id, d.psu_name(i)), true);
+            }
+        }
+        for s in &self.layout.services {
+            live.insert(s.id.clone(), true);
+        }
+        loop {
+            let mut changed = false;
+            let mut set = |live: &mut Live, id: &str, value: bool| {
+                if live[id] != value {
+                    live.insert(id.to_string(), value);
+                    changed = true;
+                }
+            };
+            for p in &self.layout.power {
+                let inputs = p.inputs();
+                let any = inputs.iter().any(|(_, i)| live[*i]);
+                let ok = match p {
+                    PowerElement::Utility { .. } | PowerElement::Generator { .. } => true,
+                    _ => any,
+                };
+                let v = ok && !failed.contains(p.id());
+                set(&mut live, p.id(), v);
+            }
+            for d in &self.devices {
+                let mut psus_live = 0;
+                for (i, psu) in d.psus.iter().enumerate() {
+                    let id = format!("{}/{}", d.id, d.psu_name(i));
+                    let v = live[psu.feed.as_str()] && !failed.contains(&id);
+                    set(&mut live, &id, v);
+                    psus_live += u32::from(v);
+                }
+                let v = !failed.contains(&d.id)
+                    && psus_live >= d.psus_needed
+                    && d.needs.iter().all(|n| Self::need_holds(n, &live));
+                set(&mut live, &d.id, v);
+            }
+            for s in &self.layout.services {
+                let v = s.needs.iter().all(|n| Self::need_holds(n, &live));
+                set(&mut live, &s.id, v);
+            }
+            if !changed {
+                return live;
+            }
+        }
+    }
+
+    /// analysis.md's short walk, on the layout.
+    fn protective(&self, base: &Live, feed: &str) -> Option<String> {
+        let mut id = feed.to_string();
+        for _ in 0..=self.layout.power.len() {
+            let el = self.power[id.as_str()];
+            if el.has_outlet_breakers() {
+                return None;
+            }
+            let stops = match el {
+                PowerElement::Breaker { .. }
+                | PowerElement::Ups { .. }
+                | PowerElement::Utility { .. }
+                | PowerElement::Generator { .. } => true,
+                PowerElement::Panel { rating_a, .. } => rating_a.is_some(),
+                _ => false,
+            };
+            if stops {
+                return Some(id);
+            }
+            let inputs = el.inputs();
+            let next = inputs
+                .iter()
+                .find(|(_, i)| base[*i])
+                .or(inputs.first())
+                .map(|(_, i)| i.to_string())?;
+            id = next;
+        }
+        None
+    }
+
+    /// Which devices, services and transfer elements are one loss from down.
+    fn degraded(&self, base: &Live, now: &Live) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let tight = |need: &Need| {
+            let count = |l: &Live| need.members().iter().filter(|m| l[m.as_str()]).count() as u32;
+            count(now) == need.threshold() && count(base) > need.threshold()
+        };
+        for p in &self.layout.power {
+            let inputs = p.inputs();
+            if inputs.len() > 1 && now[p.id()] {
+                let count = |l: &Live| inputs.iter().filter(|(_, i)| l[*i]).count();
+                if count(now) == 1 && count(base) > 1 {
+                    out.insert(p.id().to_string());
+                }
+            }
+        }
+        for d in &self.devices {
+            if !now[&d.id] {
+                continue;
+            }
+            let psus = |l: &Live| {
+                (0..d.psus.len())
+                    .filter(|&i| l[&format!("{}/{}", d.id, d.psu_name(i))])
+                    .count() as u32
+            };
+            if (psus(now) == d.psus_needed && psus(base) > d.psus_needed) || d.needs.iter().any(tight) {
+                out.insert(d.id.clone());
+            }
+        }
+        for s in &self.layout.services {
+            if now[&s.id] && s.needs.iter().any(tight) {
+                out.insert(s.id.clone());
+            }
+        }
+        out
+    }
+}
+
+/// An event as ids, independently of the engine's numbering.
+#[derive(Debug, Clone)]
+enum OracleEvent {
+    Fail(String),
+    Short(String),
+    Common(String),
+}
+
+fn oracle_failures(o: &Oracle<'_>, base: &Live, e: &OracleEvent) -> HashSet<String> {
+    match e {
+        OracleEvent::Fail(id) => [id.clone()].into(),
+        OracleEvent::Short(psu) => {
+            let (dev, name) = psu.split_once('/').unwrap();
+            let d = o.devices.iter().find(|d| d.id == dev).unwrap();
+            let i = (0..d.psus.len()).find(|&i| d.psu_name(i) == name).unwrap();
+            let mut set: HashSet<String> = [psu.clone()].into();
+            set.extend(o.protective(base, &d.psus[i].feed));
+            set
+        }
+        OracleEvent::Common(g) => {
+            let cc = o.layout.common_causes.iter().find(|c| &c.id == g).unwrap();
+            cc.members.iter().cloned().collect()
+        }
+    }
+}
+
+fn to_oracle(a: &Analysis, e: Event) -> OracleEvent {
+    let id = e.subject(&a.graph).to_string();
+    match e {
+        Event::Fail(_) => OracleEvent::Fail(id),
+        Event::Short(_) => OracleEvent::Short(id),
+        Event::Common(_) => OracleEvent::Common(id),
+    }
+}
+
+fn oracle_impact(o: &Oracle<'_>, base: &Live, events: &[OracleEvent]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut failed = HashSet::new();
+    for e in events {
+        failed.extend(oracle_failures(o, base, e));
+    }
+    let now = o.evaluate(&failed);
+    let down = now
+        .iter()
+        .filter(|(id, live)| !**live && base[id.as_str()])
+        .map(|(id, _)| id.clone())
+        .collect();
+    (down, o.degraded(base, &now))
+}
+
+fn engine_sets(a: &Analysis, down: &[u32], degraded: &[u32]) -> (BTreeSet<String>, BTreeSet<String>) {
+    let ids = |v: &[u32]| v.iter().map(|&n| a.graph.id(n).to_string()).collect();
+    (ids(down), ids(degraded))
+}
+
+const LAYOUTS: u64 = 600;
+
+#[test]
+fn sweep_agrees_with_brute_force_on_random_layouts() {
+    let mut events_checked = 0;
+    for seed in 0..LAYOUTS {
+        let mut rng = Rng::new(seed);
+        let layout = random_layout(&mut rng);
+        let text = ron::ser::to_string(&layout).unwrap();
+        // The random layout must itself be valid, or the comparison means
+        // nothing.
+        if let Err(e) = faultline::model::load_str("random.ron", text) {
+            panic!("seed {seed}: generated layout is invalid:\n{}", e.render(false));
+        }
+        let oracle = Oracle::new(&layout);
+        let base = oracle.evaluate(&HashSet::new());
+        let analysis = Analysis::new(&layout);
+        for (id, live) in &base {
+            let n = analysis.graph.node(id).unwrap();
+            assert_eq!(analysis.base.live[n as usize], *live, "seed {seed}: base state of {id}");
+        }
+        analysis.sweep(|event, scenario| {
+            let visible: Vec<u32> = scenario
+                .down()
+                .iter()
+                .copied()
+                .filter(|&n| analysis.graph.is_visible(n))
+                .collect();
+            let got = engine_sets(&analysis, &visible, &scenario.degraded());
+            let want = oracle_impact(&oracle, &base, &[to_oracle(&analysis, event)]);
+            assert_eq!(got, want, "seed {seed}: event {}", event.describe(&analysis.graph));
+            events_checked += 1;
+        });
+    }
+    assert!(events_checked > LAYOUTS as usize * 10, "only {events_checked} events checked");
+}
+
+#[test]
+fn event_sets_agree_with_brute_force() {
+    for seed in 0..LAYOUTS {
+        let mut rng = Rng::new(seed ^ 0xABCD);
+        let layout = random_layout(&mut rng);
+        let oracle = Oracle::new(&layout);
+        let base = oracle.evaluate(&HashSet::new());
+        let analysis = Analysis::new(&layout);
+        let universe = faultline::engine::events::universe(&analysis.graph);
+        for _ in 0..5 {
+            let k = 1 + rng.below(3);
+            let events: Vec<Event> = (0..k).map(|_| *rng.pick(&universe)).collect();
+            let Impact { down, degraded, .. } = analysis.impact(&events);
+            let got = engine_sets(&analysis, &down, &degraded);
+            let oracle_events: Vec<OracleEvent> = events.iter().map(|&e| to_oracle(&analysis, e)).collect();
+            let want = oracle_impact(&oracle, &base, &oracle_events);
+            assert_eq!(got, want, "seed {seed}: events {oracle_events:?}");
+        }
+    }
+}
