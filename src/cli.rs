@@ -19,15 +19,25 @@ use crate::report::{self, Format};
     name = "faultline",
     version,
     about = "Find single points of failure, false redundancy and shared fate in data-centre power and rack layouts",
-    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on (or a critical service down for `trip`), 2 invalid layout or usage."
+    after_help = "Exit status: 0 clean, 1 findings at or above --fail-on (or a critical service down for `trip`), 2 invalid layout or usage.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// A layout to open in the interactive view (`faultline tui FILE`);
+    /// with no file and no command, the built-in demo opens.
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Explore a layout interactively: the power tree, rack elevations,
+    /// findings and what-if failures (the built-in demo without FILE).
+    Tui {
+        /// The layout file (.ron or .json); it is reloaded when it changes.
+        file: Option<PathBuf>,
+    },
     /// Analyse a layout and report its findings.
     Check {
         /// The layout file (.ron or .json).
@@ -52,6 +62,9 @@ pub enum Command {
         shorts: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Show the state before any overload trips (liveness only).
+        #[arg(long)]
+        no_cascade: bool,
     },
 }
 
@@ -78,7 +91,11 @@ pub const EXIT_INVALID: u8 = 2;
 
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        return ExitCode::from(crate::tui::run(cli.file.as_deref()));
+    };
+    let result = match command {
+        Command::Tui { file } => crate::tui::run(file.as_deref()),
         Command::Check {
             file,
             format,
@@ -89,7 +106,8 @@ pub fn run(cli: Cli) -> ExitCode {
             ids,
             shorts,
             format,
-        } => trip(&file, &ids, &shorts, format),
+            no_cascade,
+        } => trip(&file, &ids, &shorts, format, !no_cascade),
     };
     ExitCode::from(result)
 }
@@ -135,7 +153,7 @@ fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
     }
 }
 
-fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Format) -> u8 {
+fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Format, cascade: bool) -> u8 {
     let loaded = match load(file) {
         Ok(l) => l,
         Err(code) => return code,
@@ -165,7 +183,7 @@ fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Forma
         }
         return EXIT_INVALID;
     }
-    let impact = analysis.impact(&events);
+    let (impact, _) = analysis.impact_with_loads(&events, cascade);
     match format {
         Format::Human => print(&report::human::trip(&analysis, &impact, stdout_colour())),
         Format::Json => print(&report::json::trip(&analysis, &impact)),

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::model::format::{Layout, Need, PowerKind, Role};
+use crate::model::format::{Layout, Need, PowerElement, PowerKind, Role};
 
 pub type NodeId = u32;
 
@@ -76,6 +76,31 @@ pub struct Graph {
     outlet_breakers: Vec<bool>,
     protective: Vec<bool>,
     pub common: Vec<CommonGroup>,
+    /// Position of each node in `topo`: inputs rank below consumers.
+    rank: Vec<u32>,
+    /// Electrical data of each power element (indexed by node).
+    specs: Vec<PowerSpec>,
+    /// Each device's draw in watts (by `device - devices.start`).
+    draw_w: Vec<f64>,
+    /// Each PSU's phase (1-3), 0 when not given.
+    psu_phase: Vec<u8>,
+}
+
+/// What the load and capacity analysis needs to know of a power element,
+/// with volts and phases already inherited (layout-format.md).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PowerSpec {
+    /// Watts; infinite when the element has no rating.
+    pub capacity_w: f64,
+    pub volts: f64,
+    pub phases: u8,
+    /// ATS transfer time; 0 for everything else (an STS transfers without
+    /// a gap).
+    pub transfer_s: f64,
+    /// Generator start time; 0 for everything else.
+    pub start_s: f64,
+    /// UPS battery runtime at full rated load, minutes; 0 otherwise.
+    pub runtime_min: f64,
 }
 
 struct Builder {
@@ -217,6 +242,16 @@ impl Graph {
             outlet_breakers[i] = el.has_outlet_breakers();
             protective[i] = el.is_protective();
         }
+        let mut rank = vec![0u32; n];
+        for (i, &v) in topo.iter().enumerate() {
+            rank[v as usize] = i as u32;
+        }
+        let specs = power_specs(layout, &topo, power.end as usize, &b.inputs);
+        let draw_w = devices_in_order.iter().map(|d| d.draw_w).collect();
+        let psu_phase = devices_in_order
+            .iter()
+            .flat_map(|d| d.psus.iter().map(|p| p.phase.unwrap_or(0).min(3) as u8))
+            .collect();
         let common = layout
             .common_causes
             .iter()
@@ -250,6 +285,10 @@ impl Graph {
             outlet_breakers,
             protective,
             common,
+            rank,
+            specs,
+            draw_w,
+            psu_phase,
         }
     }
 
@@ -351,6 +390,30 @@ impl Graph {
     pub fn critical_services(&self) -> impl Iterator<Item = NodeId> + '_ {
         self.services.clone().filter(|&s| self.is_critical(s))
     }
+    pub fn rank(&self, n: NodeId) -> u32 {
+        self.rank[n as usize]
+    }
+    /// Electrical data of a power element.
+    pub fn spec(&self, n: NodeId) -> &PowerSpec {
+        &self.specs[n as usize]
+    }
+    pub fn capacity_w(&self, n: NodeId) -> f64 {
+        if self.is_power(n) {
+            self.specs[n as usize].capacity_w
+        } else {
+            f64::INFINITY
+        }
+    }
+    pub fn draw_w(&self, device: NodeId) -> f64 {
+        self.draw_w[(device - self.devices.start) as usize]
+    }
+    /// The leg (1-3) a PSU is on, when it says.
+    pub fn psu_phase(&self, psu: NodeId) -> Option<u8> {
+        match self.psu_phase[(psu - self.psus.start) as usize] {
+            0 => None,
+            p => Some(p),
+        }
+    }
     pub fn common_group(&self, id: &str) -> Option<u32> {
         self.common.iter().position(|g| g.id == id).map(|i| i as u32)
     }
@@ -384,6 +447,60 @@ fn add_needs(
     }
     b.thresholds[node as usize] = ins.len() as u32;
     b.inputs[node as usize] = ins;
+}
+
+/// Capacities with volts and phases inherited from the nearest upstream
+/// element that sets them (through each element's first input), else
+/// 230 V single-phase.
+fn power_specs(layout: &Layout, topo: &[NodeId], n_power: usize, inputs: &[Vec<NodeId>]) -> Vec<PowerSpec> {
+    let mut specs = vec![
+        PowerSpec {
+            capacity_w: f64::INFINITY,
+            volts: 230.0,
+            phases: 1,
+            transfer_s: 0.0,
+            start_s: 0.0,
+            runtime_min: 0.0,
+        };
+        n_power
+    ];
+    for &v in topo.iter().filter(|&&v| (v as usize) < n_power) {
+        let el = &layout.power[v as usize];
+        let inherited = inputs[v as usize].first().map(|&i| specs[i as usize]);
+        let e = el.electrical();
+        let volts = e.volts.or(inherited.map(|s| s.volts)).unwrap_or(230.0);
+        let phases = e.phases.map(|p| p as u8).or(inherited.map(|s| s.phases)).unwrap_or(1);
+        let spec = &mut specs[v as usize];
+        spec.volts = volts;
+        spec.phases = phases;
+        match el {
+            PowerElement::Utility { capacity_kw, .. } => {
+                spec.capacity_w = capacity_kw.map_or(f64::INFINITY, |kw| kw * 1000.0);
+            }
+            PowerElement::Generator {
+                capacity_kw, start_s, ..
+            } => {
+                spec.capacity_w = capacity_kw.map_or(f64::INFINITY, |kw| kw * 1000.0);
+                spec.start_s = *start_s;
+            }
+            PowerElement::Ups {
+                capacity_kw,
+                runtime_min,
+                ..
+            } => {
+                spec.capacity_w = capacity_kw * 1000.0;
+                spec.runtime_min = *runtime_min;
+            }
+            _ => {
+                let three_phase = if phases == 3 { 3f64.sqrt() } else { 1.0 };
+                spec.capacity_w = e.rating_a.map_or(f64::INFINITY, |a| a * volts * three_phase);
+                if let PowerElement::Ats { transfer_s, .. } = el {
+                    spec.transfer_s = *transfer_s;
+                }
+            }
+        }
+    }
+    specs
 }
 
 fn to_csr(lists: &[Vec<NodeId>]) -> (Vec<u32>, Vec<NodeId>) {

@@ -103,6 +103,14 @@ impl<'a> Scenario<'a> {
         self.down.clear();
     }
 
+    /// This state as a base for further what-ifs.
+    pub fn snapshot(&self) -> BaseState {
+        BaseState {
+            live: self.live.clone(),
+            live_inputs: self.live_inputs.clone(),
+        }
+    }
+
     pub fn is_live(&self, n: NodeId) -> bool {
         self.live[n as usize]
     }

@@ -1,13 +1,17 @@
 //! The engine: graph, liveness, events, blast radius and the single-event
 //! sweep. One piece of code that the CLI, the TUI and every report read.
 
+pub mod cascade;
 pub mod events;
 pub mod graph;
 pub mod liveness;
+pub mod load;
 
+pub use cascade::{Trip, WhatIf};
 pub use events::{Event, EventRef};
 pub use graph::{Graph, NodeId, NodeKind};
 pub use liveness::{BaseState, Scenario};
+pub use load::Flow;
 
 use crate::model::Layout;
 
@@ -15,7 +19,16 @@ use crate::model::Layout;
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub graph: Graph,
+    /// The base state (analysis.md): no events, overloads tripped.
     pub base: BaseState,
+    /// The loads of the base state.
+    pub base_flow: Flow,
+    /// Elements that trip on overload with nothing failed.
+    pub base_trips: Vec<Trip>,
+    /// Liveness alone, before any overload trips: what cut sets, the
+    /// fault-tree export and `--no-cascade` work on.
+    pub liveness_base: BaseState,
+    pub liveness_flow: Flow,
 }
 
 /// What an event set does, compared with the base state.
@@ -26,18 +39,56 @@ pub struct Impact {
     pub down: Vec<NodeId>,
     /// Visible nodes one loss from going down, sorted.
     pub degraded: Vec<NodeId>,
+    /// Overload trips, in order.
+    pub tripped: Vec<Trip>,
+    /// Live elements above their capacity at the end: only without
+    /// cascade (with it, they trip).
+    pub overloaded: Vec<Trip>,
 }
 
 impl Analysis {
     pub fn new(layout: &Layout) -> Analysis {
         let graph = Graph::build(layout);
-        let base = BaseState::compute(&graph);
-        Analysis { graph, base }
+        let liveness_base = BaseState::compute(&graph);
+        let liveness_flow = Flow::compute(&graph, &liveness_base.live);
+        let (base, base_trips) = {
+            let mut w = WhatIf::new(&graph, &liveness_base, liveness_flow.clone());
+            w.cascade(graph.power.clone().collect());
+            (w.scenario.snapshot(), w.trips().to_vec())
+        };
+        let base_flow = Flow::compute(&graph, &base.live);
+        Analysis {
+            graph,
+            base,
+            base_flow,
+            base_trips,
+            liveness_base,
+            liveness_flow,
+        }
     }
 
-    /// A reusable what-if state at the base state.
+    /// A reusable liveness-only state at the liveness base.
     pub fn scenario(&self) -> Scenario<'_> {
-        Scenario::new(&self.graph, &self.base)
+        Scenario::new(&self.graph, &self.liveness_base)
+    }
+
+    /// A reusable what-if state with loads, at the base state (`cascade`)
+    /// or at the liveness base (no overload trips at all).
+    pub fn what_if(&self, cascade: bool) -> WhatIf<'_> {
+        if cascade {
+            WhatIf::new(&self.graph, &self.base, self.base_flow.clone())
+        } else {
+            WhatIf::new(&self.graph, &self.liveness_base, self.liveness_flow.clone())
+        }
+    }
+
+    /// Apply `events` to a what-if state, cascading if asked.
+    pub fn apply_what_if(&self, w: &mut WhatIf<'_>, events: &[Event], cascade: bool) {
+        let mut nodes = Vec::new();
+        for &e in events {
+            nodes.extend(self.failures(e));
+        }
+        w.apply(&nodes, cascade);
     }
 
     pub fn failures(&self, event: Event) -> Vec<NodeId> {
@@ -56,14 +107,49 @@ impl Analysis {
         }
     }
 
-    /// The blast radius of an event set.
+    /// The blast radius of an event set, liveness only (no overloads).
     pub fn impact(&self, events: &[Event]) -> Impact {
         let mut s = self.scenario();
         self.apply(&mut s, events);
         impact_of(&self.graph, &s, events)
     }
 
-    /// Apply each event of the universe alone and hand its state to `visit`.
+    /// The blast radius of an event set with loads: with `cascade`, from
+    /// the base state with overload trips; without, the state before any
+    /// overload trips.
+    pub fn impact_with_loads(&self, events: &[Event], cascade: bool) -> (Impact, WhatIf<'_>) {
+        let mut w = self.what_if(cascade);
+        self.apply_what_if(&mut w, events, cascade);
+        let mut impact = impact_of(&self.graph, &w.scenario, events);
+        impact.tripped = w.trips().to_vec();
+        impact.overloaded = self
+            .graph
+            .power
+            .clone()
+            .filter(|&n| w.scenario.is_live(n) && load::is_overloaded(w.flow.load(n), self.graph.capacity_w(n)))
+            .map(|n| Trip {
+                node: n,
+                round: 0,
+                load_w: w.flow.load(n),
+                capacity_w: self.graph.capacity_w(n),
+            })
+            .collect();
+        (impact, w)
+    }
+
+    /// Apply each event of the universe alone, with cascade, and hand its
+    /// state to `visit`.
+    pub fn sweep_with_cascade(&self, mut visit: impl FnMut(Event, &WhatIf<'_>)) {
+        let mut w = self.what_if(true);
+        for event in events::universe(&self.graph) {
+            self.apply_what_if(&mut w, &[event], true);
+            visit(event, &w);
+            w.reset();
+        }
+    }
+
+    /// Apply each event of the universe alone (liveness only, from the
+    /// liveness base) and hand its state to `visit`.
     pub fn sweep(&self, mut visit: impl FnMut(Event, &Scenario<'_>)) {
         let mut s = self.scenario();
         for event in events::universe(&self.graph) {
@@ -118,5 +204,7 @@ pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event]) -> Impact {
         events: events.to_vec(),
         down,
         degraded: s.degraded(),
+        tripped: Vec::new(),
+        overloaded: Vec::new(),
     }
 }

@@ -127,6 +127,27 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
             }
         }
     }
+    for t in &impact.tripped {
+        let _ = writeln!(
+            out,
+            "  round {}: {} carries {:.1} kW = {:.1}% of {:.1} kW and trips",
+            t.round,
+            red(g.id(t.node)),
+            t.load_w / 1000.0,
+            t.load_pct(),
+            t.capacity_w / 1000.0
+        );
+    }
+    for t in &impact.overloaded {
+        let _ = writeln!(
+            out,
+            "  over capacity (would trip): {} carries {:.1} kW = {:.1}% of {:.1} kW",
+            red(g.id(t.node)),
+            t.load_w / 1000.0,
+            t.load_pct(),
+            t.capacity_w / 1000.0
+        );
+    }
     let mut section = |title: &str, ids: Vec<String>| {
         if !ids.is_empty() {
             let _ = writeln!(out, "{} ({}): {}", bold(title), ids.len(), ids.join(", "));

@@ -62,9 +62,18 @@ struct Trip {
 }
 
 #[derive(Serialize)]
+struct Overloaded {
+    id: String,
+    load_pct: f64,
+}
+
+#[derive(Serialize)]
 struct TripOutput {
     events: Vec<EventRef>,
     tripped: Vec<Trip>,
+    /// Only with `--no-cascade`: what is over capacity but not tripped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    overloaded: Vec<Overloaded>,
     down: Down,
     degraded: Degraded,
 }
@@ -103,11 +112,31 @@ pub fn trip(analysis: &Analysis, impact: &Impact) -> String {
     }
     let out = TripOutput {
         events: impact.events.iter().map(|e| e.to_ref(g)).collect(),
-        tripped: Vec::new(),
+        tripped: impact
+            .tripped
+            .iter()
+            .map(|t| Trip {
+                id: g.id(t.node).to_string(),
+                round: t.round,
+                load_pct: round1(t.load_pct()),
+            })
+            .collect(),
+        overloaded: impact
+            .overloaded
+            .iter()
+            .map(|t| Overloaded {
+                id: g.id(t.node).to_string(),
+                load_pct: round1(t.load_pct()),
+            })
+            .collect(),
         down,
         degraded,
     };
     to_pretty(&out)
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
 }
 
 fn to_pretty<T: Serialize>(value: &T) -> String {

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod capacity;
 mod check;
 mod oracle;
 mod trip;

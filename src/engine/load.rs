@@ -1,0 +1,232 @@
+//! Load flow (analysis.md, "Load and capacity").
+//!
+//! A live device's draw is shared equally by its live PSUs; each PSU sends
+//! its share to its feed; a live power element sends everything it carries
+//! to its first live input in priority order (for a breaker its one input,
+//! for an ATS the first live source, for a UPS its input, else its bypass).
+//! So in any state the load runs up a forest, and each node needs only two
+//! numbers: what it carries and where it sends it.
+//!
+//! [`Flow::compute`] evaluates that from scratch. [`Flow::update`] brings it
+//! up to date after some nodes went down, touching only what changed: the
+//! nodes that fell, the PSUs of devices that lost a PSU, the elements that
+//! switch to another input, and the chains above them. Changes are applied
+//! bottom-up by topological rank, so each node is settled once all its
+//! consumers have reported.
+
+use std::collections::BinaryHeap;
+
+use super::graph::{Graph, NodeId};
+
+/// No destination: the node is down, or a source.
+pub const NOWHERE: NodeId = NodeId::MAX;
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// Watts a node carries (a power element) or sends (a PSU); 0 for down
+    /// nodes and for everything else.
+    load: Vec<f64>,
+    /// Where the node sends its load.
+    to: Vec<NodeId>,
+    /// Nodes changed since the flow was created, for [`Flow::reset`].
+    dirty: Vec<NodeId>,
+    dirty_mark: Vec<bool>,
+    /// Per update: each node's value before it (valid where `seen` holds
+    /// the current generation).
+    old_load: Vec<f64>,
+    old_to: Vec<NodeId>,
+    seen: Vec<u32>,
+    generation: u32,
+    queue: BinaryHeap<(u32, NodeId)>,
+    base_load: Vec<f64>,
+    base_to: Vec<NodeId>,
+    /// Power elements whose load went up in the last update.
+    increased: Vec<NodeId>,
+}
+
+/// The first live input in priority order.
+fn active_input(graph: &Graph, live: &[bool], n: NodeId) -> NodeId {
+    graph
+        .inputs(n)
+        .iter()
+        .copied()
+        .find(|&i| live[i as usize])
+        .unwrap_or(NOWHERE)
+}
+
+/// What a PSU sends: its share of its device's draw, when both are live.
+fn psu_share(graph: &Graph, live: &[bool], psu: NodeId) -> f64 {
+    let device = graph.device_of_psu(psu);
+    if !live[psu as usize] || !live[device as usize] {
+        return 0.0;
+    }
+    let live_psus = graph.psus_of_device(device).filter(|&p| live[p as usize]).count();
+    graph.draw_w(device) / live_psus as f64
+}
+
+impl Flow {
+    /// The flow of a liveness state, from scratch.
+    pub fn compute(graph: &Graph, live: &[bool]) -> Flow {
+        let n = graph.len();
+        let mut load = vec![0.0; n];
+        let mut to = vec![NOWHERE; n];
+        for &v in graph.topo_order().iter().rev() {
+            let vi = v as usize;
+            if graph.is_psu(v) {
+                load[vi] = psu_share(graph, live, v);
+            } else if !graph.is_power(v) {
+                continue;
+            } else if !live[vi] {
+                load[vi] = 0.0;
+            }
+            if live[vi] {
+                to[vi] = active_input(graph, live, v);
+                if to[vi] != NOWHERE {
+                    load[to[vi] as usize] += load[vi];
+                }
+            }
+        }
+        Flow {
+            base_load: load.clone(),
+            base_to: to.clone(),
+            load,
+            to,
+            dirty: Vec::new(),
+            dirty_mark: vec![false; n],
+            old_load: vec![0.0; n],
+            old_to: vec![NOWHERE; n],
+            seen: vec![0; n],
+            generation: 0,
+            queue: BinaryHeap::new(),
+            increased: Vec::new(),
+        }
+    }
+
+    pub fn load(&self, n: NodeId) -> f64 {
+        self.load[n as usize]
+    }
+
+    /// The input a node draws through now, if any.
+    pub fn source_of(&self, n: NodeId) -> Option<NodeId> {
+        Some(self.to[n as usize]).filter(|&t| t != NOWHERE)
+    }
+
+    pub fn loads(&self) -> &[f64] {
+        &self.load
+    }
+
+    /// Power elements whose load rose in the last [`Flow::update`].
+    pub fn increased(&self) -> &[NodeId] {
+        &self.increased
+    }
+
+    fn touch(&mut self, graph: &Graph, n: NodeId) {
+        let ni = n as usize;
+        if self.seen[ni] != self.generation {
+            self.seen[ni] = self.generation;
+            self.old_load[ni] = self.load[ni];
+            self.old_to[ni] = self.to[ni];
+            self.queue.push((graph.rank(n), n));
+            if !self.dirty_mark[ni] {
+                self.dirty_mark[ni] = true;
+                self.dirty.push(n);
+            }
+        }
+    }
+
+    /// Bring the flow up to date with `live` after the nodes in `fallen`
+    /// went down (and nothing came up).
+    pub fn update(&mut self, graph: &Graph, live: &[bool], fallen: &[NodeId]) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.seen.fill(0);
+            self.generation = 1;
+        }
+        self.increased.clear();
+        for &n in fallen {
+            if graph.is_power(n) || graph.is_psu(n) {
+                self.touch(graph, n);
+            }
+            let device = if graph.is_psu(n) {
+                Some(graph.device_of_psu(n))
+            } else if graph.is_device(n) {
+                Some(n)
+            } else {
+                None
+            };
+            if let Some(d) = device {
+                for p in graph.psus_of_device(d) {
+                    self.touch(graph, p);
+                }
+            }
+            for &c in graph.consumers(n) {
+                if graph.is_power(c) && live[c as usize] {
+                    self.touch(graph, c);
+                }
+            }
+        }
+        // Highest rank first: consumers settle before what feeds them.
+        while let Some((_, n)) = self.queue.pop() {
+            let ni = n as usize;
+            let (old_load, old_to) = (self.old_load[ni], self.old_to[ni]);
+            let new_load = if graph.is_psu(n) {
+                psu_share(graph, live, n)
+            } else if live[ni] {
+                self.load[ni]
+            } else {
+                0.0
+            };
+            let new_to = if live[ni] { active_input(graph, live, n) } else { NOWHERE };
+            self.load[ni] = new_load;
+            self.to[ni] = new_to;
+            if graph.is_power(n) && new_load > old_load {
+                self.increased.push(n);
+            }
+            if old_to == new_to {
+                if new_to != NOWHERE && new_load != old_load {
+                    self.send(graph, new_to, new_load - old_load);
+                }
+            } else {
+                if old_to != NOWHERE {
+                    self.send(graph, old_to, -old_load);
+                }
+                if new_to != NOWHERE {
+                    self.send(graph, new_to, new_load);
+                }
+            }
+        }
+    }
+
+    /// Add `delta` watts to what `to` carries (recording its old value
+    /// first).
+    fn send(&mut self, graph: &Graph, to: NodeId, delta: f64) {
+        self.touch(graph, to);
+        self.load[to as usize] += delta;
+    }
+
+    /// Back to the flow it was computed with.
+    pub fn reset(&mut self) {
+        for &n in &self.dirty {
+            let ni = n as usize;
+            self.load[ni] = self.base_load[ni];
+            self.to[ni] = self.base_to[ni];
+            self.dirty_mark[ni] = false;
+        }
+        self.dirty.clear();
+        self.increased.clear();
+    }
+}
+
+/// Percent of capacity (infinite capacity: 0%).
+pub fn utilisation_pct(load_w: f64, capacity_w: f64) -> f64 {
+    if capacity_w.is_finite() && capacity_w > 0.0 {
+        load_w / capacity_w * 100.0
+    } else {
+        0.0
+    }
+}
+
+/// Above 100% of capacity, allowing for rounding in incremental sums.
+pub fn is_overloaded(load_w: f64, capacity_w: f64) -> bool {
+    capacity_w.is_finite() && load_w > capacity_w * (1.0 + 1e-9)
+}

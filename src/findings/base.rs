@@ -1,0 +1,282 @@
+//! Findings about the base state: what is wrong with nothing failed.
+
+use super::{Raw, list_ids};
+use crate::diagnostic::Severity;
+use crate::engine::load::utilisation_pct;
+use crate::engine::{Analysis, Graph, NodeId};
+use crate::model::format::{Policy, PowerKind};
+
+pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
+    overloads(analysis, raw);
+    derating(analysis, policy, raw);
+    ups_bridge(analysis, policy, raw);
+    phase_imbalance(analysis, policy, raw);
+    let g = &analysis.graph;
+    for n in g.devices.start..g.services.end {
+        if !analysis.base.live[n as usize] {
+            let what = if g.is_device(n) { "device" } else { "service" };
+            raw.push(Raw {
+                code: "unpowered",
+                severity: Severity::Error,
+                subject: g.id(n).to_string(),
+                event: None,
+                affected: Vec::new(),
+                message: format!("{what} {} is down with nothing failed", g.id(n)),
+                allowed_by_all: Vec::new(),
+            });
+        }
+    }
+    for d in g.devices.clone() {
+        if !g.has_spare_psu(d) {
+            let psus = g.psus_of_device(d).len();
+            let message = if psus == 1 {
+                format!("device {} has a single PSU: any fault in it or its feed takes it down", g.id(d))
+            } else {
+                format!(
+                    "device {} needs all {psus} of its PSUs: losing any one takes it down",
+                    g.id(d)
+                )
+            };
+            raw.push(Raw {
+                code: "single-psu",
+                severity: Severity::Warning,
+                subject: g.id(d).to_string(),
+                event: None,
+                affected: Vec::new(),
+                message,
+                allowed_by_all: Vec::new(),
+            });
+        }
+    }
+}
+
+
+/// "8.1 kW"
+pub(crate) fn kw(watts: f64) -> String {
+    format!("{:.1} kW", watts / 1000.0)
+}
+
+fn about(code: &'static str, severity: Severity, subject: NodeId, g: &Graph, message: String) -> Raw {
+    Raw {
+        code,
+        severity,
+        subject: g.id(subject).to_string(),
+        event: None,
+        affected: Vec::new(),
+        message,
+        allowed_by_all: Vec::new(),
+    }
+}
+
+/// Devices and services below `n` (through consumers), iteratively.
+fn fed_by(g: &Graph, n: NodeId) -> Vec<NodeId> {
+    let mut seen = vec![false; g.len()];
+    let mut stack = vec![n];
+    let mut out = Vec::new();
+    while let Some(v) = stack.pop() {
+        for &c in g.consumers(v) {
+            if !seen[c as usize] {
+                seen[c as usize] = true;
+                if g.is_device(c) || g.is_service(c) {
+                    out.push(c);
+                }
+                stack.push(c);
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Elements that trip on overload with nothing failed.
+fn overloads(analysis: &Analysis, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    for t in &analysis.base_trips {
+        let down: Vec<NodeId> = fed_by(g, t.node)
+            .into_iter()
+            .filter(|&n| !analysis.base.live[n as usize])
+            .collect();
+        let mut r = about(
+            "overload",
+            Severity::Error,
+            t.node,
+            g,
+            format!(
+                "{} carries {} = {:.0}% of {} with nothing failed: it trips{}",
+                g.id(t.node),
+                kw(t.load_w),
+                t.load_pct(),
+                kw(t.capacity_w),
+                if down.is_empty() {
+                    String::new()
+                } else {
+                    format!(", taking down {}", list_ids(g, &down, 6))
+                }
+            ),
+        );
+        r.affected = down;
+        raw.push(r);
+    }
+}
+
+/// Steady load above the continuous rating (80% by default).
+fn derating(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    for n in g.power.clone() {
+        let cap = g.capacity_w(n);
+        if !analysis.base.live[n as usize] || !cap.is_finite() {
+            continue;
+        }
+        let load = analysis.base_flow.load(n);
+        let pct = utilisation_pct(load, cap);
+        if pct > policy.continuous_load_pct {
+            raw.push(raw_derating(g, n, load, cap, pct, policy));
+        }
+    }
+}
+
+fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64, policy: &Policy) -> Raw {
+    about(
+        "derating",
+        Severity::Warning,
+        n,
+        g,
+        format!(
+            "{} carries {} = {:.1}% of {}, above the {}% continuous rating",
+            g.id(n),
+            kw(load),
+            pct,
+            kw(cap),
+            policy.continuous_load_pct
+        ),
+    )
+}
+
+/// For each element: the longest generator start plus ATS transfers on any
+/// path from a generator down to it (None: no generator above).
+pub(crate) fn standby_delay_s(g: &Graph) -> Vec<Option<f64>> {
+    let mut best: Vec<Option<f64>> = vec![None; g.power.end as usize];
+    for &n in g.topo_order() {
+        if !g.is_power(n) {
+            continue;
+        }
+        let spec = g.spec(n);
+        best[n as usize] = if g.power_kind(n) == Some(PowerKind::Generator) {
+            Some(spec.start_s)
+        } else {
+            g.inputs(n)
+                .iter()
+                .filter_map(|&i| best[i as usize])
+                .reduce(f64::max)
+                .map(|d| d + spec.transfer_s)
+        };
+    }
+    best
+}
+
+/// UPS batteries that cannot bridge until the generator takes over, and
+/// UPS with no generator behind them at all.
+fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    let delay = standby_delay_s(g);
+    for n in g.power.clone().filter(|&n| g.power_kind(n) == Some(PowerKind::Ups)) {
+        // The battery bridges the gap on the UPS's own input; a bypass is
+        // the path around it, not a second wait.
+        let input = g.inputs(n)[0];
+        let Some(needed) = delay[input as usize] else {
+            raw.push(about(
+                "no-standby",
+                Severity::Note,
+                n,
+                g,
+                format!("{} has no generator upstream: its battery is the only standby", g.id(n)),
+            ));
+            continue;
+        };
+        let spec = g.spec(n);
+        let load = analysis.base_flow.load(n);
+        if !analysis.base.live[n as usize] || load <= 0.0 {
+            continue;
+        }
+        let runtime_s = spec.runtime_min * 60.0 * spec.capacity_w / load;
+        let required = needed + policy.ups_margin_s;
+        if runtime_s < required {
+            raw.push(about(
+                "ups-bridge",
+                Severity::Error,
+                n,
+                g,
+                format!(
+                    "{} bridges {:.0} s on battery at its base load of {} ({} min at full {}), \
+                     but the generator takes {:.0} s to carry the load (start plus transfers{})",
+                    g.id(n),
+                    runtime_s,
+                    kw(load),
+                    spec.runtime_min,
+                    kw(spec.capacity_w),
+                    needed,
+                    if policy.ups_margin_s > 0.0 {
+                        format!(", plus a {} s margin", policy.ups_margin_s)
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+    }
+}
+
+/// Three-phase elements whose legs are loaded unevenly. A PSU's load goes
+/// to the leg its `phase` names when its feed is three-phase; loads that
+/// say no leg are spread evenly.
+fn phase_imbalance(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    if !g.power.clone().any(|n| g.spec(n).phases == 3) {
+        return;
+    }
+    let flow = &analysis.base_flow;
+    let mut legs = vec![[0.0f64; 3]; g.power.end as usize];
+    for &n in g.topo_order().iter().rev() {
+        let Some(to) = flow.source_of(n) else {
+            continue;
+        };
+        let load = flow.load(n);
+        if g.is_psu(n) {
+            match g.psu_phase(n) {
+                Some(p) if g.spec(to).phases == 3 => legs[to as usize][p as usize - 1] += load,
+                _ => legs[to as usize].iter_mut().for_each(|l| *l += load / 3.0),
+            }
+        } else if g.is_power(n) {
+            let own = legs[n as usize];
+            for (l, x) in legs[to as usize].iter_mut().zip(own) {
+                *l += x;
+            }
+        }
+    }
+    for n in g.power.clone() {
+        let l = legs[n as usize];
+        let total: f64 = l.iter().sum();
+        if g.spec(n).phases != 3 || total <= 0.0 || !analysis.base.live[n as usize] {
+            continue;
+        }
+        let mean = total / 3.0;
+        let worst = l.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max) / mean * 100.0;
+        if worst > policy.max_phase_imbalance_pct {
+            raw.push(about(
+                "phase-imbalance",
+                Severity::Warning,
+                n,
+                g,
+                format!(
+                    "{} legs carry {} / {} / {}: {:.0}% off the mean, above the {}% limit",
+                    g.id(n),
+                    kw(l[0]),
+                    kw(l[1]),
+                    kw(l[2]),
+                    worst,
+                    policy.max_phase_imbalance_pct
+                ),
+            ));
+        }
+    }
+}

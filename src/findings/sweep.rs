@@ -1,0 +1,241 @@
+//! Findings from the single-event sweep: what one event takes down.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Raw, event_clause, list_ids, list_names, plural};
+use crate::diagnostic::Severity;
+use super::base::kw;
+use crate::engine::{Analysis, Event, Graph, NodeId, Scenario, WhatIf};
+
+/// What one event took down, by kind.
+struct Outcome {
+    devices: Vec<NodeId>,
+    services: Vec<NodeId>,
+    critical: Vec<NodeId>,
+}
+
+fn outcome(g: &Graph, s: &Scenario<'_>) -> Outcome {
+    let mut o = Outcome {
+        devices: Vec::new(),
+        services: Vec::new(),
+        critical: Vec::new(),
+    };
+    for &n in s.down() {
+        if g.is_device(n) {
+            o.devices.push(n);
+        } else if g.is_service(n) {
+            o.services.push(n);
+            if g.is_critical(n) {
+                o.critical.push(n);
+            }
+        }
+    }
+    o.devices.sort_unstable();
+    o.services.sort_unstable();
+    o.critical.sort_unstable();
+    o
+}
+
+pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    // Protective device -> how many PSUs below it trip it when they short.
+    let mut trips: BTreeMap<NodeId, usize> = BTreeMap::new();
+    for p in g.psus.clone() {
+        if let Some(t) = analysis.protective_device(p) {
+            *trips.entry(t).or_default() += 1;
+        }
+    }
+    // What failing each protective device takes down: (devices, any critical).
+    let mut trip_outcome: HashMap<NodeId, (Vec<NodeId>, bool)> = HashMap::new();
+
+    analysis.sweep_with_cascade(|event, w| {
+        let s = &w.scenario;
+        let o = outcome(g, s);
+        if let Event::Fail(_) = event {
+            if !w.trips().is_empty() {
+                raw.push(failover_overload(analysis, event, w, &o));
+            }
+        }
+        if let Event::Fail(n) = event {
+            if trips.contains_key(&n) {
+                trip_outcome.insert(n, (o.devices.clone(), !o.critical.is_empty()));
+            }
+        }
+        let subject = event.subject(g).to_string();
+        let clause = event_clause(analysis, event);
+
+        if matches!(event, Event::Fail(n) if g.is_power(n)) || matches!(event, Event::Common(_)) {
+            let lost_power: Vec<NodeId> = o
+                .devices
+                .iter()
+                .copied()
+                .filter(|&d| g.has_spare_psu(d) && power_lost(g, s, d))
+                .collect();
+            if !lost_power.is_empty() {
+                raw.push(Raw {
+                    code: "false-redundancy",
+                    severity: Severity::Error,
+                    subject: subject.clone(),
+                    event: Some(event),
+                    message: format!(
+                        "{clause}, {} with redundant PSUs {} power anyway: {}",
+                        plural(lost_power.len(), "device", "devices"),
+                        if lost_power.len() == 1 { "loses" } else { "lose" },
+                        list_ids(g, &lost_power, 6)
+                    ),
+                    allowed_by_all: lost_power.clone(),
+                    affected: lost_power,
+                });
+            }
+        }
+
+        if o.critical.is_empty() {
+            return;
+        }
+        let mut affected: Vec<NodeId> = o.devices.clone();
+        affected.extend(&o.services);
+        raw.push(Raw {
+            code: "spof",
+            severity: Severity::Error,
+            subject: subject.clone(),
+            event: Some(event),
+            message: format!(
+                "{clause}, critical service{} {} go{} down",
+                if o.critical.len() == 1 { "" } else { "s" },
+                list_ids(g, &o.critical, 6),
+                if o.critical.len() == 1 { "es" } else { "" }
+            ),
+            affected,
+            allowed_by_all: o.critical.clone(),
+        });
+
+        let holders: Vec<NodeId> = o
+            .devices
+            .iter()
+            .chain(&o.services)
+            .copied()
+            .filter(|&h| o.critical.iter().any(|&c| g.observes(h, c)))
+            .collect();
+        if !holders.is_empty() {
+            let watched: Vec<NodeId> = o
+                .critical
+                .iter()
+                .copied()
+                .filter(|&c| holders.iter().any(|&h| g.observes(h, c)))
+                .collect();
+            let mut affected = watched.clone();
+            affected.extend(&holders);
+            raw.push(Raw {
+                code: "shared-fate",
+                severity: Severity::Error,
+                subject,
+                event: Some(event),
+                message: format!(
+                    "{clause}, {} goes down together with what should see it: {}",
+                    list_ids(g, &watched, 6),
+                    describe_holders(g, &holders)
+                ),
+                affected,
+                allowed_by_all: watched,
+            });
+        }
+    });
+
+    for (t, shorts) in trips {
+        let Some((devices, critical)) = trip_outcome.remove(&t) else {
+            continue;
+        };
+        if devices.is_empty() {
+            continue;
+        }
+        raw.push(Raw {
+            code: "short-trip",
+            severity: if critical { Severity::Error } else { Severity::Warning },
+            subject: g.id(t).to_string(),
+            event: None,
+            message: format!(
+                "a short in any of the {} below {} trips it, taking down {}: {}{}",
+                plural(shorts, "PSU", "PSUs"),
+                g.id(t),
+                plural(devices.len(), "device", "devices"),
+                list_ids(g, &devices, 6),
+                if critical { " (a critical service goes down)" } else { "" }
+            ),
+            affected: devices,
+            allowed_by_all: Vec::new(),
+        });
+    }
+}
+
+/// "if cb-a fails, cb-b carries 7.9 kW = 131% of 6.9 kW and trips in
+/// round 1; then ... taking down ..."
+fn failover_overload(analysis: &Analysis, event: Event, w: &WhatIf<'_>, o: &Outcome) -> Raw {
+    let g = &analysis.graph;
+    let chain: Vec<String> = w
+        .trips()
+        .iter()
+        .map(|t| {
+            format!(
+                "{} carries {} = {:.0}% of {} and trips in round {}",
+                g.id(t.node),
+                kw(t.load_w),
+                t.load_pct(),
+                kw(t.capacity_w),
+                t.round
+            )
+        })
+        .collect();
+    let mut down: Vec<NodeId> = o.devices.clone();
+    down.extend(&o.services);
+    let tail = if down.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} go down: {}",
+            plural(down.len(), "device or service", "devices and services"),
+            list_ids(g, &down, 8)
+        )
+    };
+    let mut affected: Vec<NodeId> = w.trips().iter().map(|t| t.node).collect();
+    affected.extend(down);
+    Raw {
+        code: "failover-overload",
+        severity: Severity::Error,
+        subject: event.subject(g).to_string(),
+        event: Some(event),
+        message: format!("{}, {}{}", event_clause(analysis, event), chain.join("; then "), tail),
+        affected,
+        allowed_by_all: Vec::new(),
+    }
+}
+
+/// Did the device go down because too few of its PSUs are live (rather
+/// than because something it `needs` went down)?
+fn power_lost(g: &Graph, s: &Scenario<'_>, device: NodeId) -> bool {
+    let live = g.psus_of_device(device).filter(|&p| s.is_live(p)).count() as u32;
+    live < g.psus_needed(device)
+}
+
+fn describe_holders(g: &Graph, holders: &[NodeId]) -> String {
+    let mut parts: Vec<String> = holders
+        .iter()
+        .map(|&h| format!("{} ({})", g.id(h), role_names(g.roles(h))))
+        .collect();
+    parts.sort();
+    list_names(&parts, 6)
+}
+
+fn role_names(set: u8) -> String {
+    let names = [
+        (1, "Management"),
+        (2, "Monitoring"),
+        (4, "StatusPage"),
+        (8, "Backup"),
+    ];
+    names
+        .iter()
+        .filter(|(bit, _)| set & bit != 0)
+        .map(|(_, n)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
