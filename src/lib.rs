@@ -9,3 +9,4 @@ pub mod findings;
 pub mod model;
 pub mod cli;
 pub mod report;
+pub mod tui;

@@ -1,0 +1,219 @@
+//! The interactive terminal UI: explore the power chain, trip anything and
+//! see the blast radius at once.
+//!
+//! State lives in [`app`], input is turned into state changes by
+//! [`update`] through the one key table in [`keys`], and [`views`] draws.
+//! Every answer comes from the engine; nothing here decides what is down.
+//!
+//! The terminal is always given back: on quit, on an error, on a panic (a
+//! hook restores it before the message is printed) and on SIGTERM, SIGHUP
+//! and SIGINT (a flag the loop checks). The layout file is only ever read.
+
+pub mod app;
+pub mod keys;
+pub mod tree;
+pub mod update;
+pub mod views;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+pub use app::{App, Source};
+
+use crate::diagnostic::use_colour;
+use crate::model::{self, LoadError, Loaded};
+
+/// The demo hall, compiled in so `faultline` alone shows something real.
+pub const DEMO: &str = include_str!("../../layouts/demo.ron");
+pub const DEMO_NAME: &str = "demo.ron (built in)";
+
+/// How long the loop waits for input before looking at the file and the
+/// signal flag again.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Load the built-in demo.
+pub fn demo() -> Result<Loaded, LoadError> {
+    model::load_str(DEMO_NAME, DEMO.to_string())
+}
+
+/// Open the TUI on `file`, or on the demo. Returns the exit status.
+pub fn run(file: Option<&Path>) -> u8 {
+    let loaded = match file {
+        Some(p) => model::load_path(p),
+        None => demo(),
+    };
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            let _ =
+                io::stderr().write_all(e.render(use_colour(io::stderr().is_terminal())).as_bytes());
+            return crate::cli::EXIT_INVALID;
+        }
+    };
+    if !io::stdout().is_terminal() {
+        let shown = file.map_or_else(
+            || "layouts/demo.ron".to_string(),
+            |p| p.display().to_string(),
+        );
+        let _ = writeln!(
+            io::stderr(),
+            "faultline: the interactive view needs a terminal, and stdout is not one\n  = help: for a report you can pipe or save, run `faultline check {shown}`"
+        );
+        return crate::cli::EXIT_INVALID;
+    }
+    let source = match file {
+        Some(p) => Source::File(p.to_path_buf()),
+        None => Source::Builtin,
+    };
+    let mut app = App::new(loaded, source);
+    match run_terminal(&mut app) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "faultline: terminal error: {e}");
+            1
+        }
+    }
+}
+
+fn run_terminal(app: &mut App) -> io::Result<u8> {
+    let signals = Signals::register()?;
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let result = event_loop(&mut terminal, app, &signals);
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+/// Draw when something changed, wait for input, repeat. Returns the exit
+/// status: 0 on quit, 128 + the signal number on a signal.
+pub fn event_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    signals: &Signals,
+) -> io::Result<u8>
+where
+    B::Error: Into<io::Error>,
+{
+    let mut dirty = true;
+    loop {
+        if let Some(sig) = signals.received() {
+            return Ok(128u8.saturating_add(sig as u8));
+        }
+        if app.quit {
+            return Ok(0);
+        }
+        if dirty {
+            terminal.draw(|f| views::draw(f, app)).map_err(Into::into)?;
+            dirty = false;
+        }
+        if event::poll(TICK)? {
+            // Take everything already queued before drawing again, so a
+            // held-down key does not queue up frames.
+            loop {
+                let ev = event::read()?;
+                update::handle(app, &ev);
+                dirty = true;
+                if app.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        if app.poll_reload(Instant::now()) {
+            dirty = true;
+        }
+    }
+}
+
+/// Termination signals, turned into a flag the loop reads: the handler
+/// only stores a number, and the loop restores the terminal on its way out.
+pub struct Signals {
+    got: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    pub fn register() -> io::Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let got = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGTERM, SIGHUP, SIGINT] {
+            signal_hook::flag::register_usize(sig, Arc::clone(&got), sig as usize)?;
+        }
+        Ok(Signals { got })
+    }
+
+    #[cfg(not(unix))]
+    pub fn register() -> io::Result<Signals> {
+        Ok(Signals::none())
+    }
+
+    /// A flag no signal sets (tests).
+    pub fn none() -> Signals {
+        Signals {
+            got: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    pub fn received(&self) -> Option<usize> {
+        match self.got.load(Ordering::Relaxed) {
+            0 => None,
+            s => Some(s),
+        }
+    }
+}
+
+/// Raw mode, the alternate screen and mouse capture, undone on drop and by
+/// the panic hook.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        let guard = TerminalGuard;
+        enable_raw_mode()?;
+        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Put the terminal back as the shell left it. Safe to call more than
+/// once; errors are ignored because there is nowhere left to report them.
+pub fn restore_terminal() {
+    let _ = crossterm::execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // Restore first, or the message lands on the alternate screen
+            // and vanishes with it.
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}

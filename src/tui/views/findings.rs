@@ -1,0 +1,106 @@
+//! The findings list, by severity as `check` reports them. When the file on
+//! disk is invalid, its diagnostics take this place until it is fixed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{block, scroll_window, theme};
+use crate::findings::count;
+use crate::tui::app::{App, Pane};
+
+pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
+    if app.reload_error.is_some() {
+        super::overlay::reload_error_in(f, area, app);
+        return;
+    }
+    let c = count(&app.model.findings);
+    let mut title = vec![Span::raw("Findings")];
+    let parts = [
+        (
+            c.errors,
+            "error",
+            theme::severity_style(crate::diagnostic::Severity::Error),
+        ),
+        (
+            c.warnings,
+            "warning",
+            theme::severity_style(crate::diagnostic::Severity::Warning),
+        ),
+        (
+            c.notes,
+            "note",
+            theme::severity_style(crate::diagnostic::Severity::Note),
+        ),
+        (c.allowed, "allowed", theme::dim()),
+    ];
+    for (n, word, style) in parts {
+        if n > 0 {
+            title.push(Span::styled(
+                format!(" {n} {word}{}", if n == 1 { "" } else { "s" }),
+                style,
+            ));
+        }
+    }
+    let b = block(app, Pane::Findings, title);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let total = app.model.findings.len();
+    if total == 0 {
+        f.render_widget(
+            Paragraph::new("No findings: every critical service survives any single event.")
+                .style(theme::good())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let height = inner.height as usize;
+    let l = &mut app.findings;
+    scroll_window(&mut l.offset, l.cursor, l.follow, height, total);
+    l.follow = false;
+    let (offset, cursor) = (l.offset, l.cursor);
+    let focused = app.focus == Pane::Findings;
+    let code_width = crate::model::format::FINDING_CODES
+        .iter()
+        .map(|c| c.len())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (line_no, i) in (offset..(offset + height).min(total)).enumerate() {
+        let fd = &app.model.findings[i];
+        let sev = if fd.allowed {
+            theme::dim()
+        } else {
+            theme::severity_style(fd.severity)
+        };
+        let letter = if fd.allowed {
+            "a"
+        } else {
+            theme::severity_letter(fd.severity)
+        };
+        let line = Line::from(vec![
+            Span::styled(letter, sev),
+            Span::raw(" "),
+            Span::styled(format!("{:<code_width$}", fd.code), sev),
+            Span::styled(
+                fd.message.clone(),
+                if fd.allowed {
+                    theme::dim()
+                } else {
+                    ratatui::style::Style::new()
+                },
+            ),
+        ]);
+        let y = inner.y + line_no as u16;
+        let buf = f.buffer_mut();
+        buf.set_line(inner.x, y, &line, inner.width);
+        if i == cursor {
+            buf.set_style(
+                Rect::new(inner.x, y, inner.width, 1),
+                theme::cursor(focused),
+            );
+        }
+    }
+}

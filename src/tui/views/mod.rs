@@ -1,0 +1,152 @@
+//! Drawing: one free function per screen region. They read the state and
+//! write nothing back but scroll offsets (which depend on the pane height
+//! only known here) and the pane rectangles used for mouse hits.
+
+pub mod findings;
+pub mod inspector;
+pub mod overlay;
+pub mod rack;
+pub mod status;
+pub mod theme;
+pub mod tree;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::app::{App, Areas, Pane};
+
+/// Below this the panes cannot show anything useful: say so instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+/// From this width the tree, the rack and the inspector sit side by side.
+pub const WIDE: u16 = 110;
+/// From this width the tree has a column to itself.
+pub const MEDIUM: u16 = 70;
+
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    app.areas = Areas::default();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(f, area);
+        return;
+    }
+    let [header, body, status_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(2),
+    ])
+    .areas(area);
+    status::header(f, header, app);
+    let areas = panes(body, app);
+    app.areas = areas;
+    if let Some(r) = areas.tree {
+        tree::draw(f, r, app);
+    }
+    if let Some(r) = areas.rack {
+        rack::draw(f, r, app);
+    }
+    if let Some(r) = areas.inspector {
+        inspector::draw(f, r, app);
+    }
+    if let Some(r) = areas.findings {
+        findings::draw(f, r, app);
+    }
+    status::draw(f, status_area, app);
+    if app.reload_error.is_some() && areas.findings.is_none() {
+        overlay::reload_error(f, body, app);
+    }
+    if app.search.is_some() {
+        overlay::search(f, body, app);
+    }
+    if app.help.is_some() {
+        overlay::help(f, area, app);
+    }
+}
+
+/// Which pane goes where at this size.
+pub fn panes(body: Rect, app: &App) -> Areas {
+    let mut a = Areas::default();
+    if body.width >= WIDE {
+        let tree_w = ((body.width - 30) * 45 / 100).max(30);
+        let [t, r, right] = Layout::horizontal([
+            Constraint::Length(tree_w),
+            Constraint::Length(30),
+            Constraint::Min(20),
+        ])
+        .areas(body);
+        let [i, fi] =
+            Layout::vertical([Constraint::Percentage(58), Constraint::Min(3)]).areas(right);
+        a.tree = Some(t);
+        a.rack = Some(r);
+        a.inspector = Some(i);
+        a.findings = Some(fi);
+    } else if body.width >= MEDIUM {
+        let [t, right] =
+            Layout::horizontal([Constraint::Percentage(48), Constraint::Min(20)]).areas(body);
+        let [top, fi] =
+            Layout::vertical([Constraint::Percentage(60), Constraint::Min(3)]).areas(right);
+        a.tree = Some(t);
+        if app.narrow_shows_rack {
+            a.rack = Some(top);
+        } else {
+            a.inspector = Some(top);
+        }
+        a.findings = Some(fi);
+    } else {
+        match app.focus {
+            Pane::Tree => a.tree = Some(body),
+            Pane::Rack => a.rack = Some(body),
+            Pane::Inspector => a.inspector = Some(body),
+            Pane::Findings => a.findings = Some(body),
+        }
+    }
+    a
+}
+
+/// A pane's frame: its title, and a highlight when it has the focus.
+pub fn block<'a>(app: &App, pane: Pane, title: Vec<Span<'a>>) -> Block<'a> {
+    let focused = app.focus == pane;
+    let mut spans = vec![Span::raw(" ")];
+    spans.extend(title);
+    spans.push(Span::raw(" "));
+    Block::bordered()
+        .border_style(theme::border(focused))
+        .title(Line::from(spans).style(theme::title(focused)))
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    let text = format!(
+        "faultline needs a terminal of at least {MIN_WIDTH}x{MIN_HEIGHT} (this one is {}x{}): make it larger, or press q to quit",
+        area.width, area.height
+    );
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// Cut `s` to at most `width` cells, ending in "…" when cut. Ids are ASCII,
+/// so a char is a cell; anything wider is cut conservatively.
+pub fn fit(s: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Keep `cursor` inside a window of `height` rows starting at `offset`,
+/// and the window inside `len` rows.
+pub fn scroll_window(offset: &mut usize, cursor: usize, follow: bool, height: usize, len: usize) {
+    if follow && height > 0 {
+        if cursor < *offset {
+            *offset = cursor;
+        } else if cursor >= *offset + height {
+            *offset = cursor + 1 - height;
+        }
+    }
+    *offset = (*offset).min(len.saturating_sub(height));
+}

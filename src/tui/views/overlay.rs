@@ -1,0 +1,144 @@
+//! Pop-ups drawn over the panes: search, help, and the diagnostics of an
+//! invalid file on disk.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{fit, theme};
+use crate::tui::app::{App, Target, Tone};
+use crate::tui::keys;
+
+/// The search prompt with the best matches, at the bottom of the body.
+pub fn search(f: &mut Frame, body: Rect, app: &App) {
+    let Some(s) = &app.search else { return };
+    let listed = s.matches.len().min(10) as u16;
+    let height = (3 + listed).min(body.height);
+    let width = body.width.min(64);
+    let area = Rect::new(body.x, body.y + body.height - height, width, height);
+    f.render_widget(Clear, area);
+    let b = Block::bordered()
+        .border_style(Style::new().fg(Color::Cyan))
+        .title(Line::from(" Search ids ").style(theme::title(true)));
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    if inner.height == 0 {
+        return;
+    }
+    let status = if s.query.is_empty() {
+        "type part of an id".to_string()
+    } else if s.matches.is_empty() {
+        "no match".to_string()
+    } else {
+        format!("{} of {}", s.current + 1, s.matches.len())
+    };
+    let prompt = Line::from(vec![
+        Span::styled(
+            "/",
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(s.query.clone()),
+        Span::styled("▏", Style::new().fg(Color::Cyan)),
+        Span::styled(format!("  {status}"), theme::dim()),
+    ]);
+    f.buffer_mut()
+        .set_line(inner.x, inner.y, &prompt, inner.width);
+    let rows = inner.height.saturating_sub(1) as usize;
+    if rows == 0 {
+        return;
+    }
+    let start = s.current.saturating_sub(rows.saturating_sub(1));
+    for (k, i) in (start..s.matches.len()).take(rows).enumerate() {
+        let t = s.matches[i];
+        let (st, kind) = match t {
+            Target::Node(n) => (app.state(n), app.kind_label(n)),
+            Target::Common(g) => (app.common_state(g), "common cause"),
+        };
+        let id = app.model.target_id(t).to_string();
+        let line = Line::from(vec![
+            Span::styled(
+                format!("{} ", theme::state_glyph(st)),
+                theme::glyph_style(st),
+            ),
+            Span::styled(fit(&id, inner.width as usize - 2), theme::name_style(st)),
+            Span::styled(format!("  {kind}"), theme::dim()),
+        ]);
+        let y = inner.y + 1 + k as u16;
+        let buf = f.buffer_mut();
+        buf.set_line(inner.x, y, &line, inner.width);
+        if i == s.current {
+            buf.set_style(Rect::new(inner.x, y, inner.width, 1), theme::cursor(true));
+        }
+    }
+}
+
+/// The key help, generated from the key table.
+pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
+    let width = area.width.saturating_sub(4).min(86);
+    let height = area.height.saturating_sub(2);
+    let popup = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
+    f.render_widget(Clear, popup);
+    let b = Block::bordered()
+        .border_style(Style::new().fg(Color::Cyan))
+        .title(Line::from(" Keys (Esc or ? closes) ").style(theme::title(true)));
+    let inner = b.inner(popup);
+    f.render_widget(b, popup);
+    let mut lines: Vec<Line> = vec![
+        Line::from(vec![
+            Span::styled("States  ", theme::heading()),
+            Span::styled("● ", theme::glyph_style(crate::tui::app::State::Live)),
+            Span::raw("live  "),
+            Span::styled("◐ ", theme::glyph_style(crate::tui::app::State::Degraded)),
+            Span::raw("degraded (one loss from down)  "),
+            Span::styled("○ ", theme::glyph_style(crate::tui::app::State::Down)),
+            Span::raw("down  "),
+            Span::styled("✗ ", theme::glyph_style(crate::tui::app::State::Failed)),
+            Span::raw("failed  "),
+            Span::styled("⊗ ", theme::glyph_style(crate::tui::app::State::Tripped)),
+            Span::raw("tripped"),
+        ]),
+        Line::default(),
+    ];
+    for (k, d) in keys::help_lines() {
+        if k.is_empty() {
+            lines.push(Line::styled(d, theme::heading()));
+        } else {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k:<24}"), Style::new().fg(Color::Cyan)),
+                Span::raw(d),
+            ]));
+        }
+    }
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = app.help.unwrap_or(0).min(max);
+    app.help = Some(scroll);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// The diagnostics of an invalid file, over the lower part of the body
+/// when the findings pane (their usual place) is not on screen.
+pub fn reload_error(f: &mut Frame, body: Rect, app: &App) {
+    let height = (body.height / 2).max(3).min(body.height);
+    let area = Rect::new(body.x, body.y + body.height - height, body.width, height);
+    f.render_widget(Clear, area);
+    reload_error_in(f, area, app);
+}
+
+pub fn reload_error_in(f: &mut Frame, area: Rect, app: &App) {
+    let Some(text) = &app.reload_error else {
+        return;
+    };
+    let b = Block::bordered()
+        .border_style(theme::tone_style(Tone::Error))
+        .title(
+            Line::from(" The file on disk is invalid: showing the last good version ")
+                .style(theme::tone_style(Tone::Error)),
+        );
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    f.render_widget(
+        Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,227 @@
+//! The power tree pane: only the rows on screen are looked at.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::{block, fit, scroll_window, theme};
+use crate::engine::NodeKind;
+use crate::model::format::PowerKind;
+use crate::tui::app::{App, Pane};
+use crate::tui::tree::{Header, Item, Row};
+
+/// Deeper rows stop indenting so the names stay on screen.
+const MAX_INDENT: u32 = 16;
+
+pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
+    let n_rows = app.tree.rows.len();
+    let title = vec![
+        Span::raw("Power tree"),
+        Span::styled(
+            format!(
+                " {}/{}",
+                app.tree.cursor.saturating_add(1).min(n_rows),
+                n_rows
+            ),
+            theme::dim(),
+        ),
+    ];
+    let b = block(app, Pane::Tree, title);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let height = inner.height as usize;
+    let t = &mut app.tree;
+    scroll_window(&mut t.offset, t.cursor, t.follow, height, n_rows);
+    t.follow = false;
+    let (offset, cursor) = (t.offset, t.cursor);
+    let end = (offset + height).min(n_rows);
+    let focused = app.focus == Pane::Tree;
+    for (line_no, i) in (offset..end).enumerate() {
+        let row = app.tree.rows[i];
+        let y = inner.y + line_no as u16;
+        let line = row_line(app, &row, inner.width as usize);
+        let buf = f.buffer_mut();
+        buf.set_line(inner.x, y, &line, inner.width);
+        if i == cursor {
+            buf.set_style(
+                Rect::new(inner.x, y, inner.width, 1),
+                theme::cursor(focused),
+            );
+        }
+    }
+}
+
+/// One tree row: indent, fold marker, state glyph, id, then what it is.
+pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
+    let g = app.model.graph();
+    let mut spans: Vec<Span<'static>> = Vec::with_capacity(8);
+    let depth = row.depth.min(MAX_INDENT);
+    let mut indent = "  ".repeat(depth as usize);
+    if row.depth > MAX_INDENT {
+        indent.pop();
+        indent.push('⋯');
+    }
+    spans.push(Span::raw(indent));
+    let fold = if row.link {
+        "↪ "
+    } else if !row.expandable {
+        "  "
+    } else if row.expanded {
+        "▾ "
+    } else {
+        "▸ "
+    };
+    spans.push(Span::styled(fold, theme::dim()));
+    match row.item {
+        Item::Header(h) => {
+            let (name, count) = match h {
+                Header::Services => ("Services", g.services.len()),
+                Header::Common => ("Common causes", g.common.len()),
+                Header::Unfed => ("Devices without PSUs", 0),
+            };
+            spans.push(Span::styled(name, theme::heading()));
+            if count > 0 {
+                spans.push(Span::styled(format!(" ({count})"), theme::dim()));
+            }
+        }
+        Item::Common(i) => {
+            let st = app.common_state(i);
+            let group = &g.common[i as usize];
+            spans.push(Span::styled(
+                format!("{} ", theme::state_glyph(st)),
+                theme::glyph_style(st),
+            ));
+            spans.push(Span::styled(group.id.clone(), theme::name_style(st)));
+            spans.push(Span::styled(
+                format!("  common cause, {} members", group.members.len()),
+                theme::dim(),
+            ));
+            push_state_word(&mut spans, st);
+        }
+        Item::Node(n) => {
+            let st = app.state(n);
+            spans.push(Span::styled(
+                format!("{} ", theme::state_glyph(st)),
+                theme::glyph_style(st),
+            ));
+            let id = if g.is_psu(n) {
+                // Under its device, the PSU's own name is enough.
+                g.id(n).rsplit('/').next().unwrap_or("").to_string()
+            } else {
+                g.id(n).to_string()
+            };
+            spans.push(Span::styled(id, theme::name_style(st)));
+            let what = describe(app, row);
+            if !what.is_empty() {
+                spans.push(Span::styled(format!("  {what}"), theme::dim()));
+            }
+            push_state_word(&mut spans, st);
+        }
+    }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if used > width && width > 0 {
+        // Cut from the end so the id (early in the row) survives.
+        let mut left = width;
+        for s in &mut spans {
+            let n = s.content.chars().count();
+            if n <= left {
+                left -= n;
+            } else {
+                s.content = fit(&s.content, left).into();
+                left = 0;
+            }
+        }
+    }
+    Line::from(spans)
+}
+
+fn push_state_word(spans: &mut Vec<Span<'static>>, st: crate::tui::app::State) {
+    let word = theme::state_word(st);
+    if !word.is_empty() {
+        spans.push(Span::styled(format!("  {word}"), theme::glyph_style(st)));
+    }
+}
+
+/// The dim text after a node's id.
+fn describe(app: &App, row: &Row) -> String {
+    let g = app.model.graph();
+    let Item::Node(n) = row.item else {
+        return String::new();
+    };
+    match g.kind(n) {
+        NodeKind::Power(kind) => {
+            let mut s = crate::engine::graph::kind_label(g.kind(n)).to_string();
+            if row.link {
+                if let Some(&first) = g.inputs(n).first() {
+                    s.push_str(&format!(
+                        ", also fed from here (shown under {})",
+                        g.id(first)
+                    ));
+                }
+            } else if kind == PowerKind::Pdu && !row.expanded {
+                let devices = count_devices(app, n);
+                s.push_str(&format!(
+                    ", {devices} device{}",
+                    if devices == 1 { "" } else { "s" }
+                ));
+            }
+            if let Some(pos) = g.inputs(n).iter().position(|&i| i == row.via) {
+                if g.inputs(n).len() > 1 {
+                    s.push_str(&format!(", input {}", pos + 1));
+                }
+            }
+            s
+        }
+        NodeKind::Device => {
+            let kind = app
+                .model
+                .device(n)
+                .map(|d| format!("{:?}", d.kind).to_lowercase())
+                .unwrap_or_default();
+            let psus = g.psus_of_device(n);
+            // Which PSU plugs into the feed this row hangs under.
+            let here: Vec<&str> = psus
+                .clone()
+                .filter(|&p| g.inputs(p).first() == Some(&row.via))
+                .map(|p| g.id(p).rsplit('/').next().unwrap_or(""))
+                .collect();
+            // Two cords in one strip is worth pointing out; one is normal.
+            if here.len() > 1 {
+                format!("{kind}, {} both here", here.join("+"))
+            } else {
+                kind
+            }
+        }
+        NodeKind::Psu => match g.inputs(n).first() {
+            Some(&feed) => format!("PSU ← {}", g.id(feed)),
+            None => "PSU".into(),
+        },
+        NodeKind::Service => {
+            if g.is_critical(n) {
+                "critical service".into()
+            } else if g.roles(n) != 0 {
+                "role service".into()
+            } else {
+                "service".into()
+            }
+        }
+        NodeKind::Gate => String::new(),
+    }
+}
+
+/// Devices plugged into a power element (distinct), for a collapsed PDU.
+fn count_devices(app: &App, n: crate::engine::NodeId) -> usize {
+    let g = app.model.graph();
+    let mut last = crate::tui::tree::NONE;
+    let mut count = 0;
+    for &c in g.consumers(n) {
+        if g.is_psu(c) {
+            let d = g.device_of_psu(c);
+            if d != last {
+                last = d;
+                count += 1;
+            }
+        }
+    }
+    count
+}
