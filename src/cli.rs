@@ -66,6 +66,42 @@ pub enum Command {
         #[arg(long)]
         no_cascade: bool,
     },
+    /// List the minimal cut sets (single events and pairs) that take down
+    /// each critical service, or the named targets. Computed on liveness,
+    /// not on capacity.
+    Cuts {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// The largest cut set to list: 1 (single points) or 2 (pairs too).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=2))]
+        order: u32,
+        /// A device, service, PSU or power element to analyse instead of
+        /// the critical services. Repeatable.
+        #[arg(long = "target", value_name = "ID")]
+        targets: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Write the layout in another format: an Open-PSA MEF fault tree for
+    /// reliability tools (SCRAM, XFTA), or the layout itself as JSON.
+    Export {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here instead of standard output (via a temporary file
+        /// renamed into place, so an interrupted run leaves no half file).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Open-PSA Model Exchange Format fault tree (XML).
+    OpsaMef,
+    /// The layout, as JSON with the same structure as the RON file.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +144,17 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             no_cascade,
         } => trip(&file, &ids, &shorts, format, !no_cascade),
+        Command::Cuts {
+            file,
+            order,
+            targets,
+            format,
+        } => cuts(&file, order, &targets, format),
+        Command::Export {
+            file,
+            format,
+            output,
+        } => export(&file, format, output.as_deref()),
     };
     ExitCode::from(result)
 }
@@ -142,9 +189,10 @@ fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
     };
     let analysis = Analysis::new(&loaded.layout);
     let found = findings::check(&loaded, &analysis);
+    let tier = findings::tier::estimate(&analysis, &found);
     match format {
-        Format::Human => print(&report::human::check(&loaded, &found, stdout_colour())),
-        Format::Json => print(&report::json::check(&loaded, &found)),
+        Format::Human => print(&report::human::check(&loaded, &found, &tier, stdout_colour())),
+        Format::Json => print(&report::json::check(&loaded, &found, &tier)),
     }
     if findings::fails(&found, fail_on.severity()) {
         EXIT_FINDINGS
@@ -194,4 +242,89 @@ fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Forma
     } else {
         EXIT_CLEAN
     }
+}
+
+fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Format) -> u8 {
+    let loaded = match load(file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let analysis = Analysis::new(&loaded.layout);
+    let g = &analysis.graph;
+    let targets: Vec<u32> = if target_ids.is_empty() {
+        g.critical_services().collect()
+    } else {
+        let mut nodes = Vec::new();
+        for id in target_ids {
+            match g.node(id) {
+                Some(n) => nodes.push(n),
+                None => {
+                    let hint = crate::diagnostic::closest(id, g.visible_ids())
+                        .map(|c| format!("; did you mean \"{c}\"?"))
+                        .unwrap_or_default();
+                    eprint(&format!("error: no element, PSU, device or service has id \"{id}\"{hint}\n"));
+                    return EXIT_INVALID;
+                }
+            }
+        }
+        nodes
+    };
+    let sets = crate::engine::cuts::cut_sets(&analysis, &targets, order);
+    match format {
+        Format::Human => print(&report::human::cuts(&analysis, &sets, order, stdout_colour())),
+        Format::Json => print(&report::json::cuts(&analysis, &sets)),
+    }
+    let any_single = sets
+        .targets
+        .iter()
+        .any(|(_, list)| list.iter().any(|c| matches!(c, crate::engine::cuts::Cut::One(_))));
+    if any_single { EXIT_FINDINGS } else { EXIT_CLEAN }
+}
+
+fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::path::Path>) -> u8 {
+    let loaded = match load(file) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let text = match format {
+        ExportFormat::OpsaMef => {
+            let analysis = Analysis::new(&loaded.layout);
+            report::mef::export(&analysis, &loaded.layout.name).xml
+        }
+        ExportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");
+            s.push('\n');
+            s
+        }
+    };
+    match output {
+        None => {
+            print(&text);
+            EXIT_CLEAN
+        }
+        Some(path) => match write_atomically(path, text.as_bytes()) {
+            Ok(()) => EXIT_CLEAN,
+            Err(e) => {
+                eprint(&format!("error: cannot write {}: {e}\n", path.display()));
+                EXIT_INVALID
+            }
+        },
+    }
+}
+
+/// Write to a temporary file beside `path`, then rename it into place: an
+/// interrupted run leaves the old file (if any) intact. Refuses to write
+/// over the layout being read.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| std::io::Error::other("the output path names no file"))?;
+    let tmp = dir.join(format!(".{}.faultline-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -2,6 +2,7 @@
 //! sweep. One piece of code that the CLI, the TUI and every report read.
 
 pub mod cascade;
+pub mod cuts;
 pub mod events;
 pub mod graph;
 pub mod liveness;

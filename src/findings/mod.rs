@@ -4,6 +4,7 @@
 
 mod base;
 mod sweep;
+pub mod tier;
 
 use std::collections::HashMap;
 
@@ -84,6 +85,7 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
     let mut raw = Vec::new();
     base::findings(analysis, &loaded.layout.policy, &mut raw);
     sweep::findings(analysis, &mut raw);
+    double_faults(analysis, &mut raw);
     let allow = AllowLists::new(loaded);
     let mut out: Vec<Finding> = raw
         .into_iter()
@@ -118,6 +120,45 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
         ))
     });
     out
+}
+
+/// A note for each critical service that pairs of events can take down.
+fn double_faults(analysis: &Analysis, raw: &mut Vec<Raw>) {
+    let g = &analysis.graph;
+    let targets: Vec<NodeId> = g.critical_services().collect();
+    if targets.is_empty() {
+        return;
+    }
+    let sets = crate::engine::cuts::cut_sets(analysis, &targets, 2);
+    for (t, _) in &sets.targets {
+        let sorted = crate::report::json::sorted_cut_sets(analysis, &sets, *t);
+        let pairs: Vec<&Vec<EventRef>> = sorted.iter().filter(|c| c.len() == 2).collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = pairs
+            .iter()
+            .take(3)
+            .map(|p| format!("{} {} + {} {}", p[0].kind, p[0].id, p[1].kind, p[1].id))
+            .collect();
+        let mut affected: Vec<String> = pairs.iter().take(3).flat_map(|p| p.iter().map(|e| e.id.clone())).collect();
+        affected.sort();
+        affected.dedup();
+        raw.push(Raw {
+            code: "double-fault",
+            severity: Severity::Note,
+            subject: g.id(*t).to_string(),
+            event: None,
+            affected: affected.iter().filter_map(|id| g.node(id)).collect(),
+            message: format!(
+                "{} goes down on {} of events together, e.g. {}",
+                g.id(*t),
+                plural(pairs.len(), "pair", "pairs"),
+                shown.join("; ")
+            ),
+            allowed_by_all: vec![*t],
+        });
+    }
 }
 
 struct AllowLists<'a> {

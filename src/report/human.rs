@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::diagnostic::{Diagnostic, Severity, render};
 use crate::engine::{Analysis, Impact};
+use crate::findings::tier::{Level, Tier};
 use crate::findings::{Finding, count, list_names};
 use crate::model::Loaded;
 
@@ -17,6 +18,13 @@ pub fn help_for(code: &str) -> &'static str {
         "spof" => "give the service a second path that does not share this element",
         "shared-fate" => "move the management and status paths out of the failure domain they watch",
         "short-trip" => "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own",
+        "overload" => "the element is over its rating with nothing failed: spread the load or raise the rating",
+        "derating" => "keep steady load under the continuous rating (policy continuous_load_pct) to leave headroom",
+        "failover-overload" => "each side must carry the whole load alone: keep every side under 50% of its rating, or upsize",
+        "ups-bridge" => "a bigger battery, a faster generator start or transfer, or less load on this UPS",
+        "no-standby" => "a generator behind the UPS turns a utility outage from minutes into hours",
+        "phase-imbalance" => "move PSUs between legs (`phase: 1/2/3`) to even out the load",
+        "double-fault" => "these pairs are what redundancy protects against; check each pair is truly independent",
         _ => "see analysis.md for what this finding means",
     }
 }
@@ -44,7 +52,7 @@ fn group(findings: &[Finding]) -> Vec<Vec<&Finding>> {
     groups
 }
 
-pub fn check(loaded: &Loaded, findings: &[Finding], colour: bool) -> String {
+pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier, colour: bool) -> String {
     let mut out = String::new();
     for group in group(findings) {
         let first = group[0];
@@ -79,7 +87,29 @@ pub fn check(loaded: &Loaded, findings: &[Finding], colour: bool) -> String {
         out.push('\n');
     }
     out.push_str(&summary_line(loaded, findings));
+    out.push_str(&tier_line(tier));
     out
+}
+
+/// "tier estimate: concurrently-maintainable (not fault-tolerant: 2 spof)"
+pub fn tier_line(tier: &Tier) -> String {
+    let next = match tier.level {
+        Level::Basic => Some("redundant-components"),
+        Level::RedundantComponents => Some("concurrently-maintainable"),
+        Level::ConcurrentlyMaintainable => Some("fault-tolerant"),
+        Level::FaultTolerant => None,
+    };
+    match next {
+        Some(next) if !tier.reasons.is_empty() => format!(
+            "tier estimate: {} (not {next}: {}); an estimate in the style of the Uptime Institute tiers, not a certification\n",
+            tier.level.name(),
+            tier.reasons.join(", ")
+        ),
+        _ => format!(
+            "tier estimate: {}; an estimate in the style of the Uptime Institute tiers, not a certification\n",
+            tier.level.name()
+        ),
+    }
 }
 
 pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
@@ -195,6 +225,33 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
             if critical.len() == 1 { "" } else { "s" },
             red(&critical.join(", "))
         );
+    }
+    out
+}
+
+/// Cut sets per target: single events first, then pairs.
+pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets, order: u32, colour: bool) -> String {
+    let g = &analysis.graph;
+    let bold = |s: &str| if colour { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
+    let mut out = String::new();
+    if sets.targets.is_empty() {
+        out.push_str("no critical services: name targets with --target ID\n");
+    }
+    for (t, _) in &sets.targets {
+        let list = crate::report::json::sorted_cut_sets(analysis, sets, *t);
+        let singles = list.iter().filter(|c| c.len() == 1).count();
+        let pairs = list.len() - singles;
+        let what = if g.is_critical(*t) { "critical service" } else { crate::engine::graph::kind_label(g.kind(*t)) };
+        let counts = if order >= 2 {
+            format!("{singles} single event{}, {pairs} pair{}", if singles == 1 { "" } else { "s" }, if pairs == 1 { "" } else { "s" })
+        } else {
+            format!("{singles} single event{}", if singles == 1 { "" } else { "s" })
+        };
+        let _ = writeln!(out, "{} ({what}): {counts}", bold(g.id(*t)));
+        for c in &list {
+            let text: Vec<String> = c.iter().map(|e| format!("{} {}", e.kind, e.id)).collect();
+            let _ = writeln!(out, "  {}", text.join(" + "));
+        }
     }
     out
 }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::engine::{Analysis, EventRef, Impact};
+use crate::findings::tier::Tier;
 use crate::findings::{Counts, Finding, count};
 use crate::model::Loaded;
 
@@ -21,9 +22,12 @@ struct Summary {
     services: usize,
     #[serde(flatten)]
     counts: Counts,
+    /// An estimate in the style of the Uptime Institute tiers.
+    tier: &'static str,
+    tier_reasons: Vec<String>,
 }
 
-pub fn check(loaded: &Loaded, findings: &[Finding]) -> String {
+pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier) -> String {
     let l = &loaded.layout;
     let out = CheckOutput {
         layout: &l.name,
@@ -33,6 +37,8 @@ pub fn check(loaded: &Loaded, findings: &[Finding]) -> String {
             devices: l.racks.iter().map(|r| r.devices.len()).sum(),
             services: l.services.len(),
             counts: count(findings),
+            tier: tier.level.name(),
+            tier_reasons: tier.reasons.clone(),
         },
         findings,
     };
@@ -143,4 +149,52 @@ fn to_pretty<T: Serialize>(value: &T) -> String {
     let mut s = serde_json::to_string_pretty(value).expect("report types always serialise");
     s.push('\n');
     s
+}
+
+#[derive(Serialize)]
+struct CutTarget {
+    id: String,
+    cut_sets: Vec<Vec<EventRef>>,
+}
+
+#[derive(Serialize)]
+struct CutsOutput {
+    targets: Vec<CutTarget>,
+}
+
+/// `{"targets": [{"id": ..., "cut_sets": [[event, ...], ...]}]}`: each cut
+/// set sorted, the list sorted by order then ids.
+pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets) -> String {
+    let out = CutsOutput {
+        targets: sets
+            .targets
+            .iter()
+            .map(|(t, _)| CutTarget {
+                id: analysis.graph.id(*t).to_string(),
+                cut_sets: sorted_cut_sets(analysis, sets, *t),
+            })
+            .collect(),
+    };
+    to_pretty(&out)
+}
+
+/// The cut sets of `target` as event references, sorted as the JSON
+/// output promises.
+pub fn sorted_cut_sets(analysis: &Analysis, sets: &crate::engine::cuts::CutSets, target: u32) -> Vec<Vec<EventRef>> {
+    use crate::engine::cuts::Cut;
+    let g = &analysis.graph;
+    let list = sets.targets.iter().find(|(t, _)| *t == target).map(|(_, l)| l.as_slice()).unwrap_or(&[]);
+    let mut out: Vec<Vec<EventRef>> = list
+        .iter()
+        .map(|c| {
+            let mut v = match *c {
+                Cut::One(e) => vec![sets.events[e as usize].to_ref(g)],
+                Cut::Two(a, b) => vec![sets.events[a as usize].to_ref(g), sets.events[b as usize].to_ref(g)],
+            };
+            v.sort();
+            v
+        })
+        .collect();
+    out.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    out
 }

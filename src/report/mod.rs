@@ -3,6 +3,7 @@
 
 pub mod human;
 pub mod json;
+pub mod mef;
 
 /// How a command prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

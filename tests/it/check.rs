@@ -148,5 +148,29 @@ fn human_output_is_plain_when_piped() {
     assert!(!run.stdout.contains('\x1b'), "no colour codes when piped");
     assert!(run.stdout.contains("error[short-trip]"));
     assert!(run.stdout.contains(" --> tests/fixtures/format-example.ron:11:21"));
-    assert!(run.stdout.lines().last().unwrap().starts_with("faultline: tests/fixtures/format-example.ron: "));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[lines.len() - 2].starts_with("faultline: tests/fixtures/format-example.ron: "), "{}", run.stdout);
+    assert!(lines[lines.len() - 1].starts_with("tier estimate: "), "{}", run.stdout);
+}
+
+#[test]
+fn tier_estimate_reads_the_findings() {
+    let tier = |path: &str| {
+        let v = json(&faultline(&["check", path, "--format", "json"]));
+        (
+            v["summary"]["tier"].as_str().unwrap().to_string(),
+            v["summary"]["tier_reasons"].clone(),
+        )
+    };
+    // Two independent feeds into dual-PSU servers: no single event matters.
+    assert_eq!(tier("tests/fixtures/warnings-only.ron").0, "fault-tolerant");
+    // Shared storage (a device) is a single point, but every power element
+    // can be maintained on its own.
+    let (level, reasons) = tier("layouts/incidents/03-mail-contact-network-storage.ron");
+    assert_eq!(level, "concurrently-maintainable");
+    assert_eq!(reasons, serde_json::json!(["1 shared-fate", "1 spof"]));
+    // Losing one UPS takes the service down via overload.
+    assert_eq!(tier("layouts/incidents/04-time-attendance-failover.ron").0, "basic");
+    let human = faultline(&["check", "tests/fixtures/warnings-only.ron"]);
+    assert!(human.stdout.contains("tier estimate: fault-tolerant; an estimate"), "{}", human.stdout);
 }

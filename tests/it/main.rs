@@ -5,5 +5,7 @@ mod util;
 
 mod capacity;
 mod check;
+mod cuts;
 mod oracle;
+mod scram;
 mod trip;

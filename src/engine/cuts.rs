@@ -1,0 +1,211 @@
+//! Minimal cut sets up to order 2, on liveness (not capacity).
+//!
+//! A node is down when one of its own events strikes (fail it, a short that
+//! trips it or is in it, a common cause it belongs to) or when at least
+//! `m = n - k + 1` of its `n` inputs are down. So every node is the fault-
+//! tree gate `OR(own events, ATLEAST(m, inputs))`, and its minimal cut sets
+//! follow bottom-up from its inputs' (the classic approach, truncated at
+//! order 2):
+//!
+//! - a single event is a cut set of the ATLEAST when it downs `m` inputs;
+//! - a pair is one when it downs `m` inputs together and neither event
+//!   does alone. A pair downs an input when either event alone does or
+//!   the pair is one of the input's own pairs, so only pairs drawn from
+//!   the inputs' pairs, or two of their single events, can qualify; the
+//!   latter are pruned by how many inputs each single downs.
+//!
+//! Nodes are visited in topological order, only within the cone above the
+//! targets, with no recursion.
+
+use std::collections::HashMap;
+
+use super::events::{Event, universe};
+use super::graph::{Graph, NodeId};
+use super::{Analysis, BaseState};
+
+/// A minimal cut set: one event, or two (sorted by universe index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cut {
+    One(u32),
+    Two(u32, u32),
+}
+
+/// A node's minimal cut sets up to the order asked.
+#[derive(Debug, Clone, Default)]
+struct NodeCuts {
+    /// Sorted event indices.
+    singles: Vec<u32>,
+    /// Sorted, each (a, b) with a < b and neither in `singles`.
+    pairs: Vec<(u32, u32)>,
+}
+
+/// Minimal cut sets of chosen targets.
+pub struct CutSets {
+    /// The event universe; cut sets refer to events by index here.
+    pub events: Vec<Event>,
+    pub targets: Vec<(NodeId, Vec<Cut>)>,
+}
+
+/// The events that down each node directly, by universe index.
+pub fn own_events(graph: &Graph, base: &BaseState, events: &[Event]) -> Vec<Vec<u32>> {
+    let mut own: Vec<Vec<u32>> = vec![Vec::new(); graph.len()];
+    for (i, &e) in events.iter().enumerate() {
+        for n in super::events::failures(graph, base, e) {
+            own[n as usize].push(i as u32);
+        }
+    }
+    for list in &mut own {
+        list.sort_unstable();
+        list.dedup();
+    }
+    own
+}
+
+/// Compute the minimal cut sets of `targets` up to `order` (1 or 2).
+pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets {
+    let g = &analysis.graph;
+    let events = universe(g);
+    let own = own_events(g, &analysis.base, &events);
+
+    // Only the nodes the targets depend on.
+    let mut needed = vec![false; g.len()];
+    let mut stack: Vec<NodeId> = targets.to_vec();
+    while let Some(n) = stack.pop() {
+        if !needed[n as usize] {
+            needed[n as usize] = true;
+            stack.extend_from_slice(g.inputs(n));
+        }
+    }
+
+    let mut cuts: Vec<Option<NodeCuts>> = vec![None; g.len()];
+    for &n in g.topo_order() {
+        if !needed[n as usize] {
+            continue;
+        }
+        let inputs: Vec<&NodeCuts> = g
+            .inputs(n)
+            .iter()
+            .map(|&i| cuts[i as usize].as_ref().expect("inputs come first in topological order"))
+            .collect();
+        let total = inputs.len() as u32;
+        let k = g.threshold(n);
+        let gate = if k == 0 {
+            NodeCuts::default()
+        } else {
+            at_least(total - k + 1, &inputs, order)
+        };
+        cuts[n as usize] = Some(or_with_own(gate, &own[n as usize]));
+    }
+
+    let targets = targets
+        .iter()
+        .map(|&t| {
+            let c = cuts[t as usize].as_ref().expect("targets are computed");
+            let mut list: Vec<Cut> = c.singles.iter().map(|&e| Cut::One(e)).collect();
+            list.extend(c.pairs.iter().map(|&(a, b)| Cut::Two(a, b)));
+            (t, list)
+        })
+        .collect();
+    CutSets { events, targets }
+}
+
+/// OR of a gate with the node's own events: the own events become single
+/// cut sets, and pairs containing any single are no longer minimal.
+fn or_with_own(mut gate: NodeCuts, own: &[u32]) -> NodeCuts {
+    if own.is_empty() {
+        return gate;
+    }
+    gate.singles.extend_from_slice(own);
+    gate.singles.sort_unstable();
+    gate.singles.dedup();
+    let singles = &gate.singles;
+    gate.pairs.retain(|(a, b)| singles.binary_search(a).is_err() && singles.binary_search(b).is_err());
+    gate
+}
+
+/// ATLEAST(m, inputs) truncated at `order`.
+fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
+    // For each single event: which inputs it downs alone.
+    let mut downs: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (i, c) in inputs.iter().enumerate() {
+        for &e in &c.singles {
+            downs.entry(e).or_default().push(i as u32);
+        }
+    }
+    let mut singles: Vec<u32> = downs
+        .iter()
+        .filter(|(_, ins)| ins.len() as u32 >= m)
+        .map(|(&e, _)| e)
+        .collect();
+    singles.sort_unstable();
+    if order < 2 {
+        return NodeCuts {
+            singles,
+            pairs: Vec::new(),
+        };
+    }
+    let is_single = |e: u32| singles.binary_search(&e).is_ok();
+    let union = |a: u32, b: u32| -> u32 {
+        match (downs.get(&a), downs.get(&b)) {
+            (Some(x), Some(y)) => (x.len() + y.len() - sorted_overlap(x, y)) as u32,
+            (Some(x), None) | (None, Some(x)) => x.len() as u32,
+            (None, None) => 0,
+        }
+    };
+
+    // Pairs that are some input's own pairs: each such input is downed by
+    // the pair and by neither event alone.
+    let mut pair_inputs: HashMap<(u32, u32), u32> = HashMap::new();
+    for c in inputs {
+        for &p in &c.pairs {
+            *pair_inputs.entry(p).or_default() += 1;
+        }
+    }
+    let mut pairs: Vec<(u32, u32)> = pair_inputs
+        .iter()
+        .filter(|&(&(a, b), &own)| !is_single(a) && !is_single(b) && union(a, b) + own >= m)
+        .map(|(&p, _)| p)
+        .collect();
+
+    // Pairs of singles, strongest first so the scan can stop early: two
+    // events down at most downed_by(a) + downed_by(b) inputs.
+    if m >= 2 {
+        let mut ranked: Vec<(u32, u32)> = downs
+            .iter()
+            .filter(|(e, _)| !is_single(**e))
+            .map(|(&e, ins)| (ins.len() as u32, e))
+            .collect();
+        ranked.sort_unstable_by(|x, y| y.cmp(x));
+        for (i, &(ca, a)) in ranked.iter().enumerate() {
+            for &(cb, b) in &ranked[i + 1..] {
+                if ca + cb < m {
+                    break;
+                }
+                let key = (a.min(b), a.max(b));
+                if !pair_inputs.contains_key(&key) && union(a, b) >= m {
+                    pairs.push(key);
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    NodeCuts { singles, pairs }
+}
+
+/// How many values two sorted lists share.
+fn sorted_overlap(x: &[u32], y: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
