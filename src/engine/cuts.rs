@@ -17,7 +17,7 @@
 //! Nodes are visited in topological order, only within the cone above the
 //! targets, with no recursion.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::events::{Event, universe};
 use super::graph::{Graph, NodeId};
@@ -123,10 +123,32 @@ fn or_with_own(mut gate: NodeCuts, own: &[u32]) -> NodeCuts {
     gate
 }
 
+/// OR of the inputs: every input's cut sets, minus pairs that now contain
+/// a single. (Two singles of different inputs are never minimal here.)
+fn any_of(inputs: &[&NodeCuts], order: u32) -> NodeCuts {
+    if let [one] = inputs {
+        return (*one).clone();
+    }
+    let mut singles: Vec<u32> = inputs.iter().flat_map(|c| c.singles.iter().copied()).collect();
+    singles.sort_unstable();
+    singles.dedup();
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    if order >= 2 {
+        pairs = inputs.iter().flat_map(|c| c.pairs.iter().copied()).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs.retain(|(a, b)| singles.binary_search(a).is_err() && singles.binary_search(b).is_err());
+    }
+    NodeCuts { singles, pairs }
+}
+
 /// ATLEAST(m, inputs) truncated at `order`.
 fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
+    if m == 1 {
+        return any_of(inputs, order);
+    }
     // For each single event: which inputs it downs alone.
-    let mut downs: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut downs: HashMap<u32, Vec<u32>> = HashMap::default();
     for (i, c) in inputs.iter().enumerate() {
         for &e in &c.singles {
             downs.entry(e).or_default().push(i as u32);
@@ -155,7 +177,7 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
 
     // Pairs that are some input's own pairs: each such input is downed by
     // the pair and by neither event alone.
-    let mut pair_inputs: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut pair_inputs: HashMap<(u32, u32), u32> = HashMap::default();
     for c in inputs {
         for &p in &c.pairs {
             *pair_inputs.entry(p).or_default() += 1;

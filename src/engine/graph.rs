@@ -11,7 +11,7 @@
 //! and hidden gates, each in file order. Edges are stored twice in CSR form
 //! (inputs and consumers) so propagation in either direction is a slice.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::model::format::{Layout, Need, PowerElement, PowerKind, Role};
@@ -134,7 +134,7 @@ impl Graph {
             owners: Vec::new(),
             inputs: Vec::new(),
         };
-        let mut index: HashMap<Box<str>, NodeId> = HashMap::new();
+        let mut index: HashMap<Box<str>, NodeId> = HashMap::default();
 
         for el in &layout.power {
             let n = b.add(el.id().to_string(), NodeKind::Power(el.kind()), None);
@@ -218,7 +218,7 @@ impl Graph {
 
         let mut critical = vec![false; n];
         let mut roles = vec![0; n];
-        let mut observes = HashMap::new();
+        let mut observes = HashMap::default();
         for (s, svc) in layout.services.iter().enumerate() {
             let node = (services.start as usize) + s;
             critical[node] = svc.critical;

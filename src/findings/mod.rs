@@ -6,7 +6,7 @@ mod base;
 mod sweep;
 pub mod tier;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -168,7 +168,7 @@ struct AllowLists<'a> {
 impl<'a> AllowLists<'a> {
     fn new(loaded: &'a Loaded) -> Self {
         let l = &loaded.layout;
-        let mut by_id: HashMap<&str, &[String]> = HashMap::new();
+        let mut by_id: HashMap<&str, &[String]> = HashMap::default();
         for p in &l.power {
             by_id.insert(p.id(), p.allow());
         }

@@ -1,6 +1,8 @@
 //! Findings from the single-event sweep: what one event takes down.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Raw, event_clause, list_ids, list_names, plural};
 use crate::diagnostic::Severity;
@@ -46,7 +48,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
         }
     }
     // What failing each protective device takes down: (devices, any critical).
-    let mut trip_outcome: HashMap<NodeId, (Vec<NodeId>, bool)> = HashMap::new();
+    let mut trip_outcome: HashMap<NodeId, (Vec<NodeId>, bool)> = HashMap::default();
 
     analysis.sweep_with_cascade(|event, w| {
         let s = &w.scenario;
