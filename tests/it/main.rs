@@ -7,5 +7,6 @@ mod capacity;
 mod check;
 mod cuts;
 mod oracle;
+mod properties;
 mod scram;
 mod trip;
