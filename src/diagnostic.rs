@@ -117,16 +117,34 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
     let p = Palette { on: colour };
     let mut out = String::new();
     let head = format!("{}[{}]", d.severity.name(), d.code);
-    let _ = writeln!(out, "{}{}", p.severity(d.severity, &head), p.bold(&format!(": {}", d.message)));
+    let _ = writeln!(
+        out,
+        "{}{}",
+        p.severity(d.severity, &head),
+        p.bold(&format!(": {}", d.message))
+    );
     let line_text = match (d.loc, source) {
-        (Some(loc), Some(src)) => src.text.lines().nth(loc.line.saturating_sub(1) as usize).map(|l| (loc, src, l)),
+        (Some(loc), Some(src)) => src
+            .text
+            .lines()
+            .nth(loc.line.saturating_sub(1) as usize)
+            .map(|l| (loc, src, l)),
         _ => None,
     };
-    let width = line_text.map(|(loc, _, _)| loc.line.to_string().len()).unwrap_or(1);
+    let width = line_text
+        .map(|(loc, _, _)| loc.line.to_string().len())
+        .unwrap_or(1);
     let pad = " ".repeat(width);
     match (d.loc, source) {
         (Some(loc), Some(src)) => {
-            let _ = writeln!(out, "{pad}{} {}:{}:{}", p.gutter("-->"), src.name, loc.line, loc.column);
+            let _ = writeln!(
+                out,
+                "{pad}{} {}:{}:{}",
+                p.gutter("-->"),
+                src.name,
+                loc.line,
+                loc.column
+            );
         }
         (None, Some(src)) => {
             let _ = writeln!(out, "{pad}{} {}", p.gutter("-->"), src.name);
@@ -135,7 +153,10 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
     }
     if let Some((loc, src, text)) = line_text {
         let text = text.trim_end_matches('\r');
-        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let shown: String = text
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
         let start_col = loc.column.max(1) as usize;
         // Underline the span's characters on this line (at least one).
         let line_start = line_start_offset(&src.text, loc.line);
@@ -146,15 +167,53 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
             .map(|s| s.chars().count())
             .unwrap_or(1)
             .max(1);
+        let (shown, caret, span_chars) = clip(&shown, start_col - 1, span_chars);
         let _ = writeln!(out, "{pad} {}", p.gutter("|"));
-        let _ = writeln!(out, "{} {} {}", p.gutter(&loc.line.to_string()), p.gutter("|"), shown);
-        let marks = format!("{}{}", " ".repeat(start_col - 1), "^".repeat(span_chars));
-        let _ = writeln!(out, "{pad} {} {}", p.gutter("|"), p.severity(d.severity, &marks));
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            p.gutter(&loc.line.to_string()),
+            p.gutter("|"),
+            shown
+        );
+        let marks = format!("{}{}", " ".repeat(caret), "^".repeat(span_chars));
+        let _ = writeln!(
+            out,
+            "{pad} {} {}",
+            p.gutter("|"),
+            p.severity(d.severity, &marks)
+        );
     }
     for (label, text) in &d.notes {
         let _ = writeln!(out, "{pad} {} {}: {}", p.gutter("="), p.bold(label), text);
     }
     out
+}
+
+/// Source lines longer than this are shown as a window around the column.
+const MAX_SHOWN: usize = 120;
+
+/// A long line (minified or generated files) cut to a window around
+/// `caret` (a 0-based character column), with `...` where text was cut.
+/// Returns the text, the caret's column in it, and the underline length.
+fn clip(line: &str, caret: usize, span: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    if len <= MAX_SHOWN {
+        return (line.to_string(), caret, span);
+    }
+    let from = caret.saturating_sub(MAX_SHOWN / 3).min(len);
+    let to = (from + MAX_SHOWN).min(len);
+    let span = span.min(to.saturating_sub(caret)).max(1);
+    let mut text: String = line.chars().skip(from).take(to - from).collect();
+    let mut caret = caret - from;
+    if from > 0 {
+        text.insert_str(0, "...");
+        caret += 3;
+    }
+    if to < len {
+        text.push_str("...");
+    }
+    (text, caret, span)
 }
 
 fn line_start_offset(text: &str, line: u32) -> usize {
@@ -222,6 +281,31 @@ mod tests {
             text,
             "error[bad-value]: breaker without rating\n --> x.ron:2:25\n  |\n2 |     power: [Breaker(id: \"cb\")],\n  |                         ^^^^\n  = help: add rating_a\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_column() {
+        let text = format!("{}BAD{}", "x".repeat(5000), "y".repeat(5000));
+        let src = SourceFile {
+            name: "long.ron".into(),
+            text,
+        };
+        let d = Diagnostic::error(
+            "syntax",
+            "bad",
+            Some(Loc {
+                line: 1,
+                column: 5001,
+                start: 5000,
+                end: 5003,
+            }),
+        );
+        let out = render(&d, Some(&src), false);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[3].len() < 200, "{}", lines[3]);
+        let code_at = lines[3].find("BAD").unwrap();
+        assert_eq!(lines[4].find('^'), Some(code_at));
+        assert!(lines[4].ends_with("^^^"));
     }
 
     #[test]

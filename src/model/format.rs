@@ -227,7 +227,11 @@ impl PowerKind {
     pub fn accepts_psu(self) -> bool {
         matches!(
             self,
-            PowerKind::Pdu | PowerKind::Breaker | PowerKind::Panel | PowerKind::Sts | PowerKind::Ups
+            PowerKind::Pdu
+                | PowerKind::Breaker
+                | PowerKind::Panel
+                | PowerKind::Sts
+                | PowerKind::Ups
         )
     }
 
@@ -529,7 +533,14 @@ pub fn expected_fields(type_name: &str) -> Option<&'static [&'static str]> {
             "allow",
         ],
         "Sts" => &["id", "inputs", "rating_a", "volts", "phases", "allow"],
-        "Ups" => &["id", "input", "capacity_kw", "runtime_min", "bypass", "allow"],
+        "Ups" => &[
+            "id",
+            "input",
+            "capacity_kw",
+            "runtime_min",
+            "bypass",
+            "allow",
+        ],
         "Panel" => &["id", "input", "rating_a", "volts", "phases", "allow"],
         "Breaker" => &["id", "input", "rating_a", "volts", "phases", "allow"],
         "Pdu" => &[
@@ -561,4 +572,74 @@ pub fn expected_fields(type_name: &str) -> Option<&'static [&'static str]> {
         "CommonCause" => &["id", "members", "note", "allow"],
         _ => return None,
     })
+}
+
+/// The variant names a field's value may take, for unknown-variant
+/// diagnostics: `called` says whether the value is written `Name(...)`.
+/// Returns what the variant names (for the message) and the names.
+pub fn expected_variants(
+    key: &str,
+    called: bool,
+) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match (key, called) {
+        ("power", true) => (
+            "power element kind",
+            &[
+                "Utility",
+                "Generator",
+                "Ats",
+                "Sts",
+                "Ups",
+                "Panel",
+                "Breaker",
+                "Pdu",
+            ],
+        ),
+        ("needs", true) => ("`needs` entry", &["All", "Any", "AtLeast"]),
+        ("kind", false) => (
+            "device kind",
+            &["Server", "Router", "Switch", "Firewall", "Storage", "Other"],
+        ),
+        ("roles" | "role", false) => (
+            "role",
+            &["Management", "Monitoring", "StatusPage", "Backup"],
+        ),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parses<T: serde::de::DeserializeOwned>(text: &str) -> bool {
+        ron::from_str::<T>(text).is_ok()
+    }
+
+    #[test]
+    fn expected_variants_match_the_serde_types() {
+        // Every listed name must deserialize, so the index never rejects a
+        // variant serde accepts.
+        let (_, kinds) = expected_variants("power", true).unwrap();
+        for k in kinds {
+            assert!(parses::<PowerKind>(k), "{k}");
+        }
+        let (_, kinds) = expected_variants("kind", false).unwrap();
+        for k in kinds {
+            assert!(parses::<DeviceKind>(k), "{k}");
+        }
+        let (_, roles) = expected_variants("roles", false).unwrap();
+        for r in roles {
+            assert!(parses::<Role>(r), "{r}");
+        }
+        let (_, needs) = expected_variants("needs", true).unwrap();
+        for n in needs {
+            let text = if *n == "AtLeast" {
+                "AtLeast(1, [])".to_string()
+            } else {
+                format!("{n}([])")
+            };
+            assert!(parses::<Need>(&text), "{n}");
+        }
+    }
 }

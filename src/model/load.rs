@@ -61,7 +61,11 @@ impl LoadError {
     pub fn render(&self, colour: bool) -> String {
         match self {
             LoadError::Unreadable { path, reason } => {
-                let d = Diagnostic::error("unreadable", format!("cannot read {path}: {reason}"), None);
+                let d =
+                    Diagnostic::error("unreadable", format!("cannot read {path}: {reason}"), None)
+                        .with_help(
+                            "give the path of one layout file (.ron, or .json from `export`)",
+                        );
                 crate::diagnostic::render(&d, None, colour)
             }
             LoadError::Invalid {
@@ -129,7 +133,9 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
                 text: prefix,
             };
             let d = Diagnostic::error("syntax", "the file is not valid UTF-8 text", Some(loc))
-                .with_help("layout files are UTF-8 RON; is this a binary or a file in another encoding?");
+                .with_help(
+                    "layout files are UTF-8 RON; is this a binary or a file in another encoding?",
+                );
             return Err(LoadError::Invalid {
                 source,
                 diagnostics: vec![d],
@@ -141,6 +147,12 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
 
 /// Validate a layout given as text.
 pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
+    // A byte-order mark is invisible in editors and is not RON: drop it, so
+    // columns on line 1 match what the editor shows.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let source = SourceFile {
         name: name.to_string(),
         text,
@@ -151,22 +163,11 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
     } else {
         SourceIndex::build(&source.text)
     };
-    let mut diagnostics: Vec<Diagnostic> = index
-        .unknown_fields
-        .iter()
-        .map(|u| {
-            Diagnostic::error(
-                "unknown-field",
-                format!("unknown field `{}` in {}", u.found, u.type_name),
-                Some(u.loc),
-            )
-            .with_help(expected_help(&u.found, u.expected))
-        })
-        .collect();
+    let mut diagnostics = index_diagnostics(&index);
     let parsed = if is_json {
         parse_json(&source.text)
     } else {
-        parse_ron(&source.text)
+        parse_ron(&source.text, &index)
     };
     match parsed {
         Ok(layout) => {
@@ -182,7 +183,7 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         Err(d) => {
             // The parser stops at its first error; keep what the index found
             // too, unless it is the same complaint at the same place.
-            if !diagnostics.iter().any(|x| x.loc.map(|l| l.line) == d.loc.map(|l| l.line) && x.code == d.code) {
+            if !diagnostics.iter().any(|x| same_complaint(x, &d)) {
                 diagnostics.push(d);
             }
         }
@@ -194,8 +195,51 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
     })
 }
 
+/// What the source index found without the parser: unknown fields and
+/// variants, and fractions or negatives where a whole number goes.
+fn index_diagnostics(index: &SourceIndex) -> Vec<Diagnostic> {
+    let unknown = index.unknown_fields.iter().map(|u| {
+        let message = if u.variant {
+            format!("unknown {} `{}`", u.type_name, u.found)
+        } else {
+            format!("unknown field `{}` in {}", u.found, u.type_name)
+        };
+        Diagnostic::error("unknown-field", message, Some(u.loc))
+            .with_help(expected_help(&u.found, u.expected))
+    });
+    let not_whole = index.not_whole.iter().map(|n| {
+        Diagnostic::error(
+            "bad-value",
+            format!(
+                "`{}` takes a whole number of 0 or more (found {})",
+                n.field, n.found
+            ),
+            Some(n.loc),
+        )
+        .with_help(format!(
+            "`{}` counts rack units, PSUs or phases: write e.g. `{}: 2`",
+            n.field, n.field
+        ))
+    });
+    unknown.chain(not_whole).collect()
+}
+
+/// Whether the parser's error `d` is what the index already reported as
+/// `x`: the same code on the same line, or anything inside `x`'s span (the
+/// parser trips over the `.` of `u: 4.5` with "expected comma").
+fn same_complaint(x: &Diagnostic, d: &Diagnostic) -> bool {
+    let (Some(a), Some(b)) = (x.loc, d.loc) else {
+        return false;
+    };
+    (x.code == d.code && a.line == b.line) || (a.start <= b.start && b.start < a.end)
+}
+
 fn expected_help(found: &str, expected: &[&str]) -> String {
-    let list = expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+    let list = expected
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     match crate::diagnostic::closest(found, expected.iter().copied()) {
         Some(c) => format!("did you mean `{c}`? expected one of {list}"),
         None => format!("expected one of {list}"),
@@ -206,8 +250,10 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-fn parse_ron(text: &str) -> Result<Layout, Diagnostic> {
-    ron_options().from_str::<Layout>(text).map_err(|e| ron_diagnostic(text, e))
+fn parse_ron(text: &str, index: &SourceIndex) -> Result<Layout, Diagnostic> {
+    ron_options()
+        .from_str::<Layout>(text)
+        .map_err(|e| ron_diagnostic(text, index, e))
 }
 
 fn parse_json(text: &str) -> Result<Layout, Diagnostic> {
@@ -218,6 +264,7 @@ fn parse_json(text: &str) -> Result<Layout, Diagnostic> {
         };
         let loc = loc_at(text, e.line() as u32, e.column() as u32);
         Diagnostic::error(code, e.to_string(), Some(loc))
+            .with_help("the JSON form has the same fields as the RON one; see layout-format.md")
     })
 }
 
@@ -237,7 +284,11 @@ fn loc_at(text: &str, line: u32, column: u32) -> Loc {
         offset += l.len();
     }
     let offset = offset.min(text.len());
-    let next = text[offset..].chars().next().map(char::len_utf8).unwrap_or(0);
+    let next = text[offset..]
+        .chars()
+        .next()
+        .map(char::len_utf8)
+        .unwrap_or(0);
     Loc {
         line: line.max(1),
         column: column.max(1),
@@ -248,7 +299,11 @@ fn loc_at(text: &str, line: u32, column: u32) -> Loc {
 
 fn end_loc(text: &str) -> Loc {
     let line = 1 + text.matches('\n').count() as u32;
-    let column = 1 + text.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32;
+    let column = 1 + text
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0) as u32;
     Loc {
         line,
         column,
@@ -257,71 +312,294 @@ fn end_loc(text: &str) -> Loc {
     }
 }
 
-fn ron_diagnostic(text: &str, e: ron::error::SpannedError) -> Diagnostic {
-    use ron::error::Error as E;
+/// Where the parser's error is. Its span for a value of the wrong type
+/// starts at the whitespace before the value; move to the value itself.
+fn error_loc(text: &str, e: &ron::error::SpannedError) -> Loc {
     let start = loc_at(text, e.span.start.line as u32, e.span.start.col as u32);
     let end = loc_at(text, e.span.end.line as u32, e.span.end.col as u32);
-    let loc = if end.line == start.line && end.start > start.start {
-        Loc { end: end.start, ..start }
+    let start = skip_blanks(text, start);
+    if end.line == start.line && end.start > start.start {
+        Loc {
+            end: end.start,
+            ..start
+        }
     } else {
         start
+    }
+}
+
+/// The parser's span for a bad escape covers the string up to it; point at
+/// the escape itself (the last `\\` in the span).
+fn at_escape(text: &str, loc: Loc) -> Loc {
+    let span = &text[loc.start as usize..loc.end as usize];
+    match span.rfind('\\') {
+        // Only on the same line, where the column is a simple count.
+        Some(i) if !span[..i].contains('\n') => Loc {
+            column: loc.column + span[..i].chars().count() as u32,
+            start: loc.start + i as u32,
+            ..loc
+        },
+        _ => loc,
+    }
+}
+
+/// The parser reports an unclosed comment just inside it; point at its
+/// `/*`.
+fn at_comment_open(text: &str, e: &ron::error::SpannedError) -> Loc {
+    let inside = loc_at(text, e.span.start.line as u32, e.span.start.col as u32);
+    let Some(open) = text[..inside.start as usize].rfind("/*") else {
+        return inside;
     };
-    let (code, message, help): (&str, String, Option<String>) = match &e.code {
+    let before = &text[..open];
+    let line = 1 + before.matches('\n').count() as u32;
+    let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
+    Loc {
+        line,
+        column,
+        start: open as u32,
+        end: open as u32 + 2,
+    }
+}
+
+/// `loc` moved past spaces and line ends, unless only blanks follow.
+fn skip_blanks(text: &str, loc: Loc) -> Loc {
+    let rest = &text[loc.start as usize..];
+    let blank = rest.len() - rest.trim_start().len();
+    if blank == 0 || blank == rest.len() {
+        return loc;
+    }
+    let skipped = &rest[..blank];
+    let newlines = skipped.matches('\n').count() as u32;
+    let column = match skipped.rfind('\n') {
+        Some(i) => 1 + skipped[i + 1..].chars().count() as u32,
+        None => loc.column + skipped.chars().count() as u32,
+    };
+    let start = loc.start + blank as u32;
+    let next = text[start as usize..]
+        .chars()
+        .next()
+        .map(char::len_utf8)
+        .unwrap_or(0);
+    Loc {
+        line: loc.line + newlines,
+        column,
+        start,
+        end: start + next as u32,
+    }
+}
+
+/// The field whose value starts at `loc`, if the text before it is
+/// `field:`.
+fn field_at<'a>(text: &str, index: &'a SourceIndex, loc: Loc) -> Option<&'a str> {
+    let (name, key) = index.key_before(loc.start)?;
+    let between = text.get(key.end as usize..loc.start as usize)?;
+    (between.trim() == ":").then_some(name)
+}
+
+fn ron_diagnostic(text: &str, index: &SourceIndex, e: ron::error::SpannedError) -> Diagnostic {
+    // Nothing but blanks and comments; an unclosed `/*` hides the rest of
+    // the file from the index too, and has its own message.
+    let unclosed_comment = matches!(e.code, ron::error::Error::UnclosedBlockComment);
+    if index.is_blank() && !unclosed_comment {
+        let loc = loc_at(text, 1, 1);
+        return Diagnostic::error("syntax", "the file holds no layout: it is empty or only comments", Some(loc))
+            .with_help("a layout file holds one `Layout(name: \"...\", power: [...], racks: [...])`; see layout-format.md");
+    }
+    let mut loc = error_loc(text, &e);
+    match e.code {
+        ron::error::Error::InvalidEscape(_) => loc = at_escape(text, loc),
+        ron::error::Error::UnclosedBlockComment => loc = at_comment_open(text, &e),
+        _ => {}
+    }
+    let field = field_at(text, index, loc);
+    let (code, message, help) = describe(&e.code, field);
+    // `Some(...)` where a required value goes: the format writes values bare.
+    let help = match field {
+        Some(f) if text[loc.start as usize..].starts_with("Some(") => {
+            format!("write the value itself, `{f}: value`, never `{f}: Some(value)`")
+        }
+        _ => help,
+    };
+    let d = Diagnostic::error(code, message, Some(loc)).with_help(help);
+    if code == "syntax" {
+        explain_syntax(d, index, matches!(e.code, ron::error::Error::Eof))
+    } else {
+        d
+    }
+}
+
+/// The parser's first complaint is often a symptom: a bracket closed by
+/// the wrong one, a truncated file, a string missing its closing quote.
+/// Say what the index saw.
+fn explain_syntax(mut d: Diagnostic, index: &SourceIndex, at_eof: bool) -> Diagnostic {
+    let Some(loc) = d.loc else {
+        return d;
+    };
+    if let Some(m) = index.mismatched.as_ref().filter(|m| m.at.line == loc.line) {
+        d.message = m.message.clone();
+        d.loc = Some(m.at);
+        d.notes = vec![("help".into(), m.help.clone())];
+    } else if let Some(u) = index.unclosed.as_ref().filter(|_| at_eof) {
+        d.notes = vec![("help".into(), u.help.clone())];
+    }
+    if let Some(s) = index.runaway_string(loc.line, loc.start) {
+        d = d.with_help(format!(
+            "the string opened at {}:{} runs on to line {}: is its closing `\"` missing?",
+            s.line, s.column, loc.line
+        ));
+    }
+    d
+}
+
+/// Code, message and help for a parser error. `field` is the field whose
+/// value it is, when known.
+fn describe(code: &ron::error::Error, field: Option<&str>) -> (&'static str, String, String) {
+    use ron::error::Error as E;
+    let value = |what: &str| match field {
+        Some(f) => format!("`{f}` takes {what}"),
+        None => format!("expected {what}"),
+    };
+    let (code, message, help): (&str, String, &str) = match code {
         E::NoSuchEnumVariant {
             expected, found, ..
-        } => (
-            "unknown-field",
-            format!("unknown variant `{found}`"),
-            Some(expected_help(found, expected)),
-        ),
+        } => {
+            return (
+                "unknown-field",
+                format!("unknown variant `{found}`"),
+                expected_help(found, expected),
+            );
+        }
         E::NoSuchStructField {
             expected, found, ..
-        } => (
-            "unknown-field",
-            format!("unknown field `{found}`"),
-            Some(expected_help(found, expected)),
-        ),
-        E::ExpectedDifferentStructName { expected, found } => (
-            "unknown-field",
-            format!("expected `{expected}(...)`, found `{found}(...)`"),
-            Some(format!("write `{expected}(...)` here")),
-        ),
-        E::MissingStructField { field, outer } => (
-            "bad-value",
-            match outer {
+        } => {
+            return (
+                "unknown-field",
+                format!("unknown field `{found}`"),
+                expected_help(found, expected),
+            );
+        }
+        E::ExpectedDifferentStructName { expected, found } => {
+            return (
+                "unknown-field",
+                format!("expected `{expected}(...)`, found `{found}(...)`"),
+                format!("write `{expected}(...)` here"),
+            );
+        }
+        E::MissingStructField { field, outer } => {
+            let message = match outer {
                 Some(o) => format!("missing field `{field}` in {o}"),
                 None => format!("missing field `{field}`"),
-            },
-            Some(format!("add `{field}: ...`; see layout-format.md for what it means")),
-        ),
-        E::InvalidValueForType { expected, found } => (
-            "bad-value",
-            format!("expected {expected}, found {found}"),
-            None,
-        ),
-        E::ExpectedInteger | E::IntegerOutOfBounds | E::InvalidIntegerDigit { .. } => (
-            "bad-value",
-            e.code.to_string(),
-            Some("this field takes a whole, non-negative number".into()),
-        ),
-        E::ExpectedFloat | E::ExpectedBoolean | E::ExpectedString | E::ExpectedStringEnd => {
-            ("bad-value", e.code.to_string(), None)
+            };
+            return (
+                "bad-value",
+                message,
+                format!("add `{field}: ...`; see layout-format.md for what it means"),
+            );
         }
+        E::DuplicateStructField { field, outer } => {
+            let message = match outer {
+                Some(o) => format!("field `{field}` is written twice in {o}"),
+                None => format!("field `{field}` is written twice"),
+            };
+            return ("bad-value", message, format!("keep one `{field}: ...`"));
+        }
+        E::InvalidValueForType { expected, found } => {
+            return (
+                "bad-value",
+                value(&format!("{expected}, not {found}")),
+                "see layout-format.md for what each field takes".into(),
+            );
+        }
+        E::ExpectedFloat => (
+            "bad-value",
+            value("a number"),
+            "write a number such as 450 or 12.5, without quotes or units",
+        ),
+        E::ExpectedInteger | E::InvalidIntegerDigit { .. } => (
+            "bad-value",
+            value("a whole number"),
+            "write a whole number such as 2, without quotes",
+        ),
+        E::IntegerOutOfBounds => (
+            "bad-value",
+            value("a whole number from 0 to 4294967295"),
+            "write a whole number such as 2",
+        ),
+        E::ExpectedBoolean => (
+            "bad-value",
+            value("`true` or `false`"),
+            "write `true` or `false`",
+        ),
+        E::ExpectedString | E::ExpectedStringEnd => (
+            "bad-value",
+            value("a string"),
+            "write text in double quotes: \"...\"",
+        ),
+        E::ExpectedArray => (
+            "bad-value",
+            value("a list"),
+            "write a list in square brackets, even of one: [\"a\"]",
+        ),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) if field.is_some() => (
+            "bad-value",
+            value("a `Name(field: value, ...)` value"),
+            "see layout-format.md for how this value is written",
+        ),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => (
+            "syntax",
+            code.to_string(),
+            "a layout file holds one `Layout(name: \"...\", power: [...], racks: [...])`",
+        ),
         E::ExceededRecursionLimit => (
             "syntax",
             "values are nested too deeply".to_string(),
-            Some("a layout nests a few levels at most; is the file damaged?".into()),
+            "a layout nests a few levels at most; is the file damaged?",
         ),
         E::Eof => (
             "syntax",
             "the file ends in the middle of a value".to_string(),
-            Some("is the file truncated? check for a missing `)` or `]`".into()),
+            "is the file truncated? check for a missing `)` or `]`",
         ),
-        other => ("syntax", other.to_string(), None),
+        E::ExpectedComma => (
+            "syntax",
+            "expected `,`".to_string(),
+            "a `,` is missing between two fields or list items, or a bracket is not closed",
+        ),
+        E::ExpectedArrayEnd | E::ExpectedStructLikeEnd | E::ExpectedMapEnd => (
+            "syntax",
+            code.to_string(),
+            "a closing bracket is missing, or a `,` between two items",
+        ),
+        E::ExpectedMapColon => (
+            "syntax",
+            "expected `:`".to_string(),
+            "fields are written `name: value`",
+        ),
+        E::InvalidEscape(_) => (
+            "syntax",
+            code.to_string(),
+            "escapes are \\\\ \\\" \\n \\t \\r \\0 and \\u{...}; a backslash itself is \\\\",
+        ),
+        E::TrailingCharacters => (
+            "syntax",
+            "text after the end of the layout".to_string(),
+            "a layout file holds one `Layout(...)`; remove what follows its closing `)`",
+        ),
+        E::UnclosedBlockComment => (
+            "syntax",
+            code.to_string(),
+            "close it with `*/` (block comments nest: each `/*` needs its own `*/`)",
+        ),
+        E::UnexpectedChar(c) => (
+            "syntax",
+            format!("unexpected `{c}`"),
+            "this cannot start a value here; text goes in double quotes",
+        ),
+        other => (
+            "syntax",
+            other.to_string(),
+            "see layout-format.md for the file syntax",
+        ),
     };
-    let d = Diagnostic::error(code, message, Some(loc));
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
-    }
+    (code, message, help.to_string())
 }

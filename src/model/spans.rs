@@ -11,8 +11,9 @@
 //! once instead of stopping at the first.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use super::format::expected_fields;
+use super::format::{expected_fields, expected_variants};
 
 /// A place in the source: 1-based line and column (in characters), and the
 /// byte range it covers, for underlining.
@@ -52,14 +53,41 @@ struct StrRec {
     escaped: bool,
 }
 
-/// A field the format does not know, found while indexing.
+/// A field or variant the format does not know, found while indexing.
+/// `type_name` is the struct the field was written in (`Device`), or for a
+/// variant what it names (`device kind`).
 #[derive(Debug, Clone)]
 pub struct UnknownField {
     pub loc: Loc,
     pub found: String,
     pub type_name: &'static str,
     pub expected: &'static [&'static str],
+    pub variant: bool,
 }
+
+/// A number that is not a whole number, written where one is required
+/// (`u: 4.5`, `height_u: -2`). The parser would stop at it with a
+/// misleading message ("expected comma"), so the index names it first.
+#[derive(Debug, Clone)]
+pub struct NotWhole {
+    pub loc: Loc,
+    pub field: String,
+    pub found: String,
+}
+
+/// Brackets that do not pair up: what the parser's first complaint is
+/// usually a symptom of.
+#[derive(Debug, Clone)]
+pub struct BracketProblem {
+    /// The closing bracket that does not match, or for an unclosed one,
+    /// where it was opened.
+    pub at: Loc,
+    pub message: String,
+    pub help: String,
+}
+
+/// Fields that take whole numbers (`u32` in `format.rs`).
+const WHOLE_NUMBER_FIELDS: &[&str] = &["u", "height_u", "psus_needed", "phases", "phase"];
 
 /// The index over one source text.
 #[derive(Debug, Default)]
@@ -74,7 +102,19 @@ pub struct SourceIndex {
     first_id: HashMap<String, u32>,
     /// Later occurrences of an id already seen: (id, struct index).
     repeated_ids: Vec<(String, u32)>,
+    /// Each `needs` entry (`All(`, `Any(`, `AtLeast(`): its owner's
+    /// struct and where its name is written, in source order.
+    needs: Vec<(u32, Loc)>,
+    /// String literals that run over a line end, with the line they end on:
+    /// usually a missing closing quote.
+    multiline_strings: Vec<(Loc, u32)>,
+    tokens: usize,
     pub unknown_fields: Vec<UnknownField>,
+    pub not_whole: Vec<NotWhole>,
+    /// The first closing bracket that does not match its opening one.
+    pub mismatched: Option<BracketProblem>,
+    /// The innermost bracket still open at the end of the text.
+    pub unclosed: Option<BracketProblem>,
 }
 
 const KNOWN_TYPES: &[&str] = &[
@@ -195,6 +235,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The next token, where it is, and the line it ends on.
+    fn next_with_end_line(&mut self) -> Option<(Tok, Loc, u32)> {
+        let (tok, loc) = self.next()?;
+        Some((tok, loc, self.line))
+    }
+
     /// The next token and where it is; `None` at the end.
     fn next(&mut self) -> Option<(Tok, Loc)> {
         self.skip_trivia();
@@ -250,7 +296,7 @@ impl<'a> Lexer<'a> {
                 }
                 Tok::Number
             }
-            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+            _ if self.at_ident_start() => {
                 while let Some(c) = self.src[self.pos..].chars().next() {
                     if c.is_alphanumeric() || c == '_' {
                         self.bump();
@@ -260,6 +306,9 @@ impl<'a> Lexer<'a> {
                 }
                 Tok::Ident
             }
+            // Anything else is one character of its own, including
+            // non-ASCII punctuation (a byte-order mark, a pasted
+            // non-breaking space): every token must consume something.
             _ => {
                 self.bump();
                 Tok::Other
@@ -267,6 +316,13 @@ impl<'a> Lexer<'a> {
         };
         loc.end = self.pos as u32;
         Some((tok, loc))
+    }
+
+    fn at_ident_start(&self) -> bool {
+        self.src[self.pos..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
     }
 
     fn string(&mut self) -> Tok {
@@ -315,10 +371,26 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// An identifier that is not a field key, and the field it is the value
+/// of (for `Name(` that is the field of the value it opens).
+#[derive(Clone, Copy)]
+struct Ident {
+    loc: Loc,
+    context: Option<u32>,
+}
+
+fn closing(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
 struct Frame {
     open: u8,
     /// The identifier written right before `(`: a struct or variant name.
-    name: Option<(u32, u32)>,
+    name: Option<Loc>,
     /// The field this value (or, for a list, each item) belongs to.
     key: Option<u32>,
     record: Option<u32>,
@@ -335,40 +407,56 @@ impl SourceIndex {
         let mut ix = SourceIndex::default();
         let mut lex = Lexer::new(src);
         let mut stack: Vec<Frame> = Vec::new();
-        let mut lookahead = lex.next();
+        let mut lookahead = lex.next_with_end_line();
         // The identifier just before the current token, if the token
         // directly follows it (for `Name(`).
-        let mut prev_ident: Option<(u32, u32)> = None;
-        while let Some((tok, loc)) = lookahead {
-            lookahead = lex.next();
-            let next_is_colon = matches!(lookahead, Some((Tok::Colon, _)));
+        let mut prev_ident: Option<Ident> = None;
+        while let Some((tok, loc, end_line)) = lookahead {
+            ix.tokens += 1;
+            lookahead = lex.next_with_end_line();
+            let next_is_colon = matches!(lookahead, Some((Tok::Colon, ..)));
             match tok {
                 Tok::Ident if next_is_colon && !stack.is_empty() => {
                     let text = &src[loc.start as usize..loc.end as usize];
                     ix.add_key(src, &mut stack, text, loc);
-                    lookahead = lex.next(); // the colon
+                    lookahead = lex.next_with_end_line(); // the colon
                     prev_ident = None;
                     continue;
                 }
                 Tok::Ident => {
+                    let context = stack.last().and_then(|top| top.pending_key.or(top.key));
+                    let called = matches!(lookahead, Some((Tok::Open(b'('), ..)));
+                    ix.check_variant(src, context, loc, called);
                     if let Some(top) = stack.last_mut() {
                         top.pending_key = None;
                     }
-                    prev_ident = Some((loc.start, loc.end));
+                    prev_ident = Some(Ident { loc, context });
                     continue;
                 }
                 Tok::Str { escaped } => {
+                    if end_line > loc.line && !src[loc.start as usize..].starts_with('r') {
+                        ix.multiline_strings.push((loc, end_line));
+                    }
                     ix.add_string(src, &mut stack, loc, escaped);
                 }
                 Tok::Open(open) => {
+                    let named = prev_ident.filter(|_| open == b'(');
                     let (key, enclosing) = match stack.last_mut() {
-                        Some(top) => (top.pending_key.take().or(top.key), top.record.or(top.enclosing)),
+                        Some(top) => {
+                            let pending = top.pending_key.take().or(top.key);
+                            let key = named.map_or(pending, |n| n.context);
+                            (key, top.record.or(top.enclosing))
+                        }
                         None => (None, None),
                     };
-                    let name = if open == b'(' { prev_ident } else { None };
+                    if let (Some(n), Some(owner)) = (named, enclosing) {
+                        if key.is_some_and(|k| ix.key_is(k, "needs")) {
+                            ix.needs.push((owner, n.loc));
+                        }
+                    }
                     stack.push(Frame {
                         open,
-                        name,
+                        name: named.map(|n| n.loc),
                         key,
                         record: None,
                         enclosing,
@@ -376,19 +464,21 @@ impl SourceIndex {
                         start: loc,
                     });
                 }
-                Tok::Close(_) => {
-                    if let Some(frame) = stack.pop() {
-                        if let Some(r) = frame.record {
-                            ix.close_struct(r);
+                Tok::Close(close) => {
+                    let frame = stack.pop();
+                    ix.check_close(frame.as_ref(), close, loc);
+                    if let Some(r) = frame.and_then(|f| f.record) {
+                        ix.close_struct(r);
+                    }
+                }
+                Tok::Number => {
+                    if let Some(top) = stack.last_mut() {
+                        if let Some(k) = top.pending_key.take() {
+                            ix.check_whole(src, k, loc);
                         }
                     }
                 }
-                Tok::Comma => {
-                    if let Some(top) = stack.last_mut() {
-                        top.pending_key = None;
-                    }
-                }
-                Tok::Number | Tok::Colon | Tok::Other => {
+                Tok::Comma | Tok::Colon | Tok::Other => {
                     if let Some(top) = stack.last_mut() {
                         top.pending_key = None;
                     }
@@ -396,13 +486,131 @@ impl SourceIndex {
             }
             prev_ident = None;
         }
-        // Unclosed frames (a truncated file): close what was opened.
+        // Unclosed frames (a truncated file): close what was opened, and
+        // remember the innermost for the "file ends early" diagnostic.
+        if let Some(frame) = stack.last() {
+            ix.unclosed = Some(ix.unclosed_problem(src, frame));
+        }
         while let Some(frame) = stack.pop() {
             if let Some(r) = frame.record {
                 ix.close_struct(r);
             }
         }
         ix
+    }
+
+    /// Whether the text has no tokens at all (empty, blank or comments
+    /// only).
+    pub fn is_blank(&self) -> bool {
+        self.tokens == 0
+    }
+
+    /// An identifier written as a value: where the field it belongs to
+    /// takes one of a fixed set of variants, it must be one of them.
+    fn check_variant(&mut self, src: &str, context: Option<u32>, loc: Loc, called: bool) {
+        let Some(key) = context else {
+            return;
+        };
+        let Some((what, expected)) = expected_variants(&self.key_names[key as usize], called)
+        else {
+            return;
+        };
+        let found = &src[loc.start as usize..loc.end as usize];
+        if !expected.contains(&found) {
+            self.unknown_fields.push(UnknownField {
+                loc,
+                found: found.to_string(),
+                type_name: what,
+                expected,
+                variant: true,
+            });
+        }
+    }
+
+    /// A number written for a whole-number field must be one.
+    fn check_whole(&mut self, src: &str, key: u32, loc: Loc) {
+        let field = &self.key_names[key as usize];
+        if !WHOLE_NUMBER_FIELDS.contains(&field.as_str()) {
+            return;
+        }
+        let text = &src[loc.start as usize..loc.end as usize];
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        let radix = ["0x", "0b", "0o"].iter().any(|p| digits.starts_with(p));
+        let decimal = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+        if !(radix || decimal) {
+            self.not_whole.push(NotWhole {
+                loc,
+                field: field.clone(),
+                found: text.to_string(),
+            });
+        }
+    }
+
+    fn check_close(&mut self, frame: Option<&Frame>, close: u8, loc: Loc) {
+        if self.mismatched.is_some() {
+            return;
+        }
+        let c = close as char;
+        self.mismatched = match frame {
+            Some(f) if closing(f.open) == close => return,
+            Some(f) => {
+                let (open, want) = (f.open as char, closing(f.open) as char);
+                Some(BracketProblem {
+                    at: loc,
+                    message: format!(
+                        "`{c}` does not close the `{open}` opened at {}:{}",
+                        f.start.line, f.start.column
+                    ),
+                    help: format!("a `{want}` is missing before this `{c}`"),
+                })
+            }
+            None => Some(BracketProblem {
+                at: loc,
+                message: format!("`{c}` closes nothing"),
+                help: format!("remove this `{c}`, or add the bracket it was meant to close"),
+            }),
+        };
+    }
+
+    fn unclosed_problem(&self, src: &str, frame: &Frame) -> BracketProblem {
+        // Point at `Device(` rather than at its bracket.
+        let at = frame.name.unwrap_or(frame.start);
+        let name = frame
+            .name
+            .map(|n| &src[n.start as usize..n.end as usize])
+            .unwrap_or("");
+        let (open, want) = (frame.open as char, closing(frame.open) as char);
+        BracketProblem {
+            at,
+            message: format!("`{name}{open}` opened here is never closed"),
+            help: format!(
+                "the file ends inside `{name}{open}` opened at {}:{}: is it truncated, or is a `{want}` missing?",
+                at.line, at.column
+            ),
+        }
+    }
+
+    /// The string literal that starts before `offset` and runs over a line
+    /// end to finish on `line`, if any.
+    pub fn runaway_string(&self, line: u32, offset: u32) -> Option<Loc> {
+        self.multiline_strings
+            .iter()
+            .find(|(loc, end_line)| *end_line == line && loc.start < offset)
+            .map(|(loc, _)| *loc)
+    }
+
+    /// The field key written last before `offset`.
+    pub fn key_before(&self, offset: u32) -> Option<(&str, Loc)> {
+        let i = self
+            .keys
+            .partition_point(|k| k.loc.start < offset)
+            .checked_sub(1)?;
+        let name = &self.key_names[self.key_of[i] as usize];
+        Some((name.as_str(), self.keys[i].loc))
+    }
+
+    fn key_is(&self, key: u32, name: &str) -> bool {
+        self.key_names[key as usize] == name
     }
 
     fn intern_key(&mut self, text: &str) -> u32 {
@@ -427,7 +635,7 @@ impl SourceIndex {
             Some(r) => r,
             None => {
                 let type_name = match top.name {
-                    Some((s, e)) => known_type(&src[s as usize..e as usize]),
+                    Some(n) => known_type(&src[n.start as usize..n.end as usize]),
                     None if depth == 1 => Some("Layout"),
                     None => top
                         .key
@@ -457,6 +665,7 @@ impl SourceIndex {
                     found: text.to_string(),
                     type_name,
                     expected,
+                    variant: false,
                 });
             }
         }
@@ -492,16 +701,18 @@ impl SourceIndex {
             loc,
             escaped,
         });
-        let is_id_field = top.record.is_some() && key.is_some_and(|k| self.key_names[k as usize] == "id");
+        let is_id_field =
+            top.record.is_some() && key.is_some_and(|k| self.key_names[k as usize] == "id");
         if let (true, Some(record)) = (is_id_field, top.record) {
             let rec = &mut self.structs[record as usize];
             if rec.id.is_none() {
                 rec.id = Some(s);
                 let value = self.string_value(src, s);
-                if self.first_id.contains_key(&value) {
-                    self.repeated_ids.push((value, record));
-                } else {
-                    self.first_id.insert(value, record);
+                match self.first_id.entry(value) {
+                    Entry::Occupied(first) => self.repeated_ids.push((first.key().clone(), record)),
+                    Entry::Vacant(slot) => {
+                        slot.insert(record);
+                    }
                 }
             }
         }
@@ -556,6 +767,24 @@ impl SourceIndex {
             .filter(|(i, _)| i == id)
             .nth(n - 1)
             .map(|(_, r)| self.id_loc_of(*r))
+    }
+
+    /// What kind of struct (`Breaker`, `Device`, `Service`, ...) the first
+    /// definition of `id` in the source is.
+    pub fn id_type(&self, id: &str) -> Option<&'static str> {
+        let r = self.struct_of_id(id)?;
+        self.structs[r as usize].type_name
+    }
+
+    /// Where the `index`-th `needs` entry of `owner` is written (its
+    /// `All`, `Any` or `AtLeast`).
+    pub fn need(&self, owner: &str, index: usize) -> Option<Loc> {
+        let r = self.struct_of_id(owner)?;
+        self.needs
+            .iter()
+            .filter(|(o, _)| *o == r)
+            .nth(index)
+            .map(|(_, loc)| *loc)
     }
 
     /// Where field `key` of the struct with id `owner` is written.
@@ -621,6 +850,36 @@ impl SourceIndex {
             .iter()
             .position(|s| s.type_name == Some(type_name))? as u32;
         self.field_of(r, key)
+    }
+}
+
+/// Where the value after the field key at `key` is written (`-350` in
+/// `draw_w: -350`): up to the next `,`, closing bracket or blank. Falls
+/// back to `key` when the value is not plainly there (a comment between).
+pub fn value_after(src: &str, key: Loc) -> Loc {
+    let Some(rest) = src.get(key.end as usize..) else {
+        return key;
+    };
+    let Some(value) = rest.trim_start().strip_prefix(':').map(str::trim_start) else {
+        return key;
+    };
+    let len = value
+        .find(|c: char| matches!(c, ',' | ')' | ']') || c.is_whitespace())
+        .unwrap_or(value.len());
+    if len == 0 || value.starts_with('/') {
+        return key;
+    }
+    let start = key.end as usize + (rest.len() - value.len());
+    let between = &src[key.start as usize..start];
+    let column = match between.rfind('\n') {
+        Some(i) => 1 + between[i + 1..].chars().count() as u32,
+        None => key.column + between.chars().count() as u32,
+    };
+    Loc {
+        line: key.line + between.matches('\n').count() as u32,
+        column,
+        start: start as u32,
+        end: (start + len) as u32,
     }
 }
 
@@ -730,8 +989,38 @@ Layout(
 
     #[test]
     fn truncated_and_garbage_input_do_not_panic() {
-        for src in ["", "(", "Layout(name: \"x", "]]]))", "r#\"abc", "\u{0}\u{1}é", "/* open"] {
+        // Non-ASCII punctuation outside strings once made an empty token
+        // and an endless loop.
+        for src in [
+            "",
+            "(",
+            "Layout(name: \"x",
+            "]]]))",
+            "r#\"abc",
+            "\u{0}\u{1}é",
+            "/* open",
+            "\u{feff}Layout(",
+            "a\u{a0}b",
+            "x: → y",
+        ] {
             let _ = SourceIndex::build(src);
         }
+    }
+
+    #[test]
+    fn value_after_finds_the_value_of_a_key() {
+        let src = "Device(draw_w:  -350, u:\n  7)";
+        let ix = SourceIndex::build(src);
+        let at = |k: usize| ix.keys[k].loc;
+        let draw = value_after(src, at(0));
+        assert_eq!(
+            (&src[draw.start as usize..draw.end as usize], draw.column),
+            ("-350", 17)
+        );
+        let u = value_after(src, at(1));
+        assert_eq!(
+            (&src[u.start as usize..u.end as usize], u.line, u.column),
+            ("7", 2, 3)
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::format::{FINDING_CODES, Layout, Need, PowerElement};
-use super::spans::{Loc, SourceIndex};
+use super::spans::{Loc, SourceIndex, value_after};
 use crate::diagnostic::{Diagnostic, closest};
 
 /// Physical quantities above this are taken for typos (or overflow bait).
@@ -56,10 +56,33 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnost
     v.check_racks();
     v.check_services();
     v.check_common_causes();
-    if !v.out.iter().any(|d| d.code == "unknown-ref" || d.code == "bad-ref-kind") {
+    // Cycles are only meaningful once every reference resolves to exactly
+    // one thing: with a duplicate id the graph would join two elements.
+    let unresolved = ["unknown-ref", "bad-ref-kind", "duplicate-id"];
+    if !v.out.iter().any(|d| unresolved.contains(&d.code.as_str())) {
         v.check_cycles();
     }
     v.out
+}
+
+/// A number for a message: `1e300`, not three hundred digits.
+fn show(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e6 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// How a message names the kind of thing a struct type is.
+fn describe_type(type_name: &str) -> String {
+    match type_name {
+        "Rack" => "rack".into(),
+        "Device" => "device".into(),
+        "Service" => "service".into(),
+        "CommonCause" => "common-cause group".into(),
+        power => format!("power element ({power})"),
+    }
 }
 
 pub fn valid_id(id: &str) -> bool {
@@ -75,6 +98,14 @@ impl<'a> Validator<'a> {
     fn at_field(&self, owner: &str, key: &str) -> Option<Loc> {
         self.index.field(owner, key).or_else(|| self.at_id(owner))
     }
+    /// The value of field `key` (`-350` in `draw_w: -350`): a bad number is
+    /// underlined itself, not its field name.
+    fn at_value(&self, owner: &str, key: &str) -> Option<Loc> {
+        match self.index.field(owner, key) {
+            Some(k) => Some(value_after(self.src, k)),
+            None => self.at_id(owner),
+        }
+    }
     fn at_ref(&self, owner: &str, key: &str, value: &str) -> Option<Loc> {
         self.index
             .reference(self.src, owner, key, value)
@@ -82,19 +113,43 @@ impl<'a> Validator<'a> {
     }
 
     fn push(&mut self, code: &str, message: String, loc: Option<Loc>, help: String) {
-        self.out.push(Diagnostic::error(code, message, loc).with_help(help));
+        self.out
+            .push(Diagnostic::error(code, message, loc).with_help(help));
     }
 
     fn collect_ids(&mut self) {
         let layout = self.layout;
         let mut all: Vec<(&'a str, Target)> = Vec::new();
-        all.extend(layout.power.iter().enumerate().map(|(i, p)| (p.id(), Target::Power(i))));
+        all.extend(
+            layout
+                .power
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id(), Target::Power(i))),
+        );
         for (r, rack) in layout.racks.iter().enumerate() {
             all.push((rack.id.as_str(), Target::Rack(r)));
-            all.extend(rack.devices.iter().enumerate().map(|(d, dev)| (dev.id.as_str(), Target::Device(r, d))));
+            all.extend(
+                rack.devices
+                    .iter()
+                    .enumerate()
+                    .map(|(d, dev)| (dev.id.as_str(), Target::Device(r, d))),
+            );
         }
-        all.extend(layout.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), Target::Service(i))));
-        all.extend(layout.common_causes.iter().enumerate().map(|(i, c)| (c.id.as_str(), Target::Common(i))));
+        all.extend(
+            layout
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), Target::Service(i))),
+        );
+        all.extend(
+            layout
+                .common_causes
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), Target::Common(i))),
+        );
 
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (id, target) in all {
@@ -104,9 +159,17 @@ impl<'a> Validator<'a> {
             if *count == 1 {
                 self.ids.insert(id, target);
             } else {
-                let first = self.ids[id].describe(layout);
+                // Name what is written first in the file, which is what the
+                // line number points at (sections may come in any order).
+                let first = match self.index.id_type(id) {
+                    Some(t) => describe_type(t),
+                    None => self.ids[id].describe(layout),
+                };
                 let loc = self.index.nth_id(id, *count - 1);
-                let first_line = self.at_id(id).map(|l| format!(" on line {}", l.line)).unwrap_or_default();
+                let first_line = self
+                    .at_id(id)
+                    .map(|l| format!(" on line {}", l.line))
+                    .unwrap_or_default();
                 self.push(
                     "duplicate-id",
                     format!("id \"{id}\" is already used by a {first}{first_line}"),
@@ -131,7 +194,7 @@ impl<'a> Validator<'a> {
         self.push(
             "bad-value",
             format!("invalid id \"{id}\""),
-            self.at_field(owner, "id").or_else(|| self.at_id(id)),
+            self.at_id(id).or_else(|| self.at_field(owner, "id")),
             why.into(),
         );
     }
@@ -150,13 +213,15 @@ impl<'a> Validator<'a> {
         };
         if let Some(p) = problem {
             let loc = if owner.is_empty() {
-                self.index.singleton_field("Policy", field)
+                self.index
+                    .singleton_field("Policy", field)
+                    .map(|k| value_after(self.src, k))
             } else {
-                self.at_field(owner, field)
+                self.at_value(owner, field)
             };
             self.push(
                 "bad-value",
-                format!("`{field}` {p} (found {value})"),
+                format!("`{field}` {p} (found {})", show(value)),
                 loc,
                 if positive {
                     "ratings, capacities, voltages and draws are positive numbers".into()
@@ -173,7 +238,7 @@ impl<'a> Validator<'a> {
                 self.push(
                     "bad-value",
                     format!("`phases` must be 1 or 3 (found {p})"),
-                    self.at_field(owner, "phases"),
+                    self.at_value(owner, "phases"),
                     "single-phase (1) or three-phase (3)".into(),
                 );
             }
@@ -188,7 +253,12 @@ impl<'a> Validator<'a> {
                     None => format!("finding codes are: {}", FINDING_CODES.join(", ")),
                 };
                 let loc = self.at_ref(owner, "allow", code);
-                self.push("bad-value", format!("unknown finding code \"{code}\" in `allow`"), loc, help);
+                self.push(
+                    "bad-value",
+                    format!("unknown finding code \"{code}\" in `allow`"),
+                    loc,
+                    help,
+                );
             }
         }
     }
@@ -236,7 +306,12 @@ impl<'a> Validator<'a> {
         let p = &self.layout.policy;
         self.check_number("", "continuous_load_pct", p.continuous_load_pct, true);
         self.check_number("", "ups_margin_s", p.ups_margin_s, false);
-        self.check_number("", "max_phase_imbalance_pct", p.max_phase_imbalance_pct, false);
+        self.check_number(
+            "",
+            "max_phase_imbalance_pct",
+            p.max_phase_imbalance_pct,
+            false,
+        );
     }
 
     fn check_power(&mut self) {
@@ -275,7 +350,9 @@ impl<'a> Validator<'a> {
                     self.check_number(id, "transfer_s", *transfer_s, false);
                     self.check_input_count(id, inputs.len(), 2, usize::MAX);
                 }
-                PowerElement::Sts { inputs, .. } => self.check_input_count(id, inputs.len(), 2, usize::MAX),
+                PowerElement::Sts { inputs, .. } => {
+                    self.check_input_count(id, inputs.len(), 2, usize::MAX)
+                }
                 PowerElement::Ups {
                     capacity_kw,
                     runtime_min,
@@ -285,7 +362,10 @@ impl<'a> Validator<'a> {
                     self.check_number(id, "runtime_min", *runtime_min, false);
                 }
                 PowerElement::Pdu {
-                    input, inputs, rack, ..
+                    input,
+                    inputs,
+                    rack,
+                    ..
                 } => {
                     match (input, inputs) {
                         (Some(_), Some(_)) => self.push(
@@ -309,9 +389,22 @@ impl<'a> Validator<'a> {
                 }
                 PowerElement::Panel { .. } | PowerElement::Breaker { .. } => {}
             }
+            // With both `input` and `inputs` (reported above) the old input is
+            // usually repeated in the new list; that is the same mistake.
+            let both = matches!(
+                el,
+                PowerElement::Pdu {
+                    input: Some(_),
+                    inputs: Some(_),
+                    ..
+                }
+            );
             let mut seen = HashSet::new();
             for (key, input) in el.inputs() {
                 if !seen.insert(input) {
+                    if both {
+                        continue;
+                    }
                     self.push(
                         "bad-value",
                         format!("\"{input}\" is listed twice as an input of \"{id}\""),
@@ -334,9 +427,13 @@ impl<'a> Validator<'a> {
             };
             self.push(
                 "bad-value",
-                format!("\"{id}\" has {n} input{}, needs {want}", if n == 1 { "" } else { "s" }),
+                format!(
+                    "\"{id}\" has {n} input{}, needs {want}",
+                    if n == 1 { "" } else { "s" }
+                ),
                 self.at_field(id, "inputs"),
-                "a transfer switch chooses among two or more inputs; a PDU has at most two inlets".into(),
+                "a transfer switch chooses among two or more inputs; a PDU has at most two inlets"
+                    .into(),
             );
         }
     }
@@ -348,37 +445,46 @@ impl<'a> Validator<'a> {
                 self.push(
                     "bad-value",
                     format!("rack \"{}\" has height 0", rack.id),
-                    self.at_field(&rack.id, "height_u"),
+                    self.at_value(&rack.id, "height_u"),
                     "rack height is in units (U), usually 42".into(),
                 );
             }
-            let mut placed: Vec<(u32, u32, &str)> = Vec::new();
+            let mut placed: Vec<(u64, u64, &str)> = Vec::new();
             for dev in &rack.devices {
                 self.check_device(dev);
-                let top = dev.u.saturating_add(dev.height_u.max(1)) - 1;
-                if dev.u == 0 || top > rack.height_u {
+                // A rack of height 0 is reported above; every device in it
+                // being out of bounds would only repeat that.
+                if rack.height_u == 0 {
+                    continue;
+                }
+                // u64: `u` and `height_u` near u32::MAX must not wrap.
+                let top = u64::from(dev.u) + u64::from(dev.height_u.max(1)) - 1;
+                if dev.u == 0 || top > u64::from(rack.height_u) {
                     self.push(
                         "rack-bounds",
                         format!(
                             "device \"{}\" occupies U{}-U{} but rack \"{}\" has U1-U{}",
                             dev.id, dev.u, top, rack.id, rack.height_u
                         ),
-                        self.at_field(&dev.id, "u"),
+                        self.at_value(&dev.id, "u"),
                         "`u` is the lowest unit the device occupies (1 = bottom); it must fit inside the rack".into(),
                     );
                 } else {
-                    placed.push((dev.u, top, dev.id.as_str()));
+                    placed.push((u64::from(dev.u), top, dev.id.as_str()));
                 }
             }
             placed.sort();
-            let mut highest: Option<(u32, &str)> = None;
+            let mut highest: Option<(u64, &str)> = None;
             for (bottom, top, id) in placed {
                 if let Some((other_top, other)) = highest {
                     if bottom <= other_top {
                         self.push(
                             "rack-overlap",
-                            format!("device \"{id}\" overlaps \"{other}\" in rack \"{}\" at U{bottom}", rack.id),
-                            self.at_field(id, "u"),
+                            format!(
+                                "device \"{id}\" overlaps \"{other}\" in rack \"{}\" at U{bottom}",
+                                rack.id
+                            ),
+                            self.at_value(id, "u"),
                             "two devices cannot occupy the same rack unit".into(),
                         );
                     }
@@ -398,7 +504,7 @@ impl<'a> Validator<'a> {
             self.push(
                 "bad-value",
                 format!("device \"{id}\" has height 0"),
-                self.at_field(id, "height_u"),
+                self.at_value(id, "height_u"),
                 "height is in rack units, at least 1".into(),
             );
         }
@@ -406,8 +512,14 @@ impl<'a> Validator<'a> {
         if dev.psus_needed == 0 || dev.psus_needed > psus {
             self.push(
                 "bad-threshold",
-                format!("device \"{id}\" needs {} PSU(s) but has {psus}", dev.psus_needed),
-                self.at_field(id, "psus_needed").or_else(|| self.at_field(id, "psus")),
+                format!(
+                    "device \"{id}\" needs {} PSU(s) but has {psus}",
+                    dev.psus_needed
+                ),
+                match self.index.field(id, "psus_needed") {
+                    Some(k) => Some(value_after(self.src, k)),
+                    None => self.at_field(id, "psus"),
+                },
                 "`psus_needed` is between 1 and the number of PSUs listed".into(),
             );
         }
@@ -437,7 +549,10 @@ impl<'a> Validator<'a> {
                     self.push(
                         "bad-value",
                         format!("PSU phase must be 1, 2 or 3 (found {phase})"),
-                        self.index.psu_field(id, i, "phase").or(psu_loc),
+                        self.index
+                            .psu_field(id, i, "phase")
+                            .map(|k| value_after(self.src, k))
+                            .or(psu_loc),
                         "`phase` says which leg of a three-phase feed the PSU is on".into(),
                     );
                 }
@@ -455,7 +570,7 @@ impl<'a> Validator<'a> {
     }
 
     fn check_needs(&mut self, owner: &str, needs: &[Need]) {
-        for need in needs {
+        for (i, need) in needs.iter().enumerate() {
             let members = need.members();
             let n = members.len() as u32;
             let k = need.threshold();
@@ -464,12 +579,18 @@ impl<'a> Validator<'a> {
                 _ => n == 0,
             };
             if bad {
+                // Point at the entry (`AtLeast(0, ...`), where k is written.
                 let first = members.first().map(String::as_str).unwrap_or("");
+                let loc = self
+                    .index
+                    .need(owner, i)
+                    .or_else(|| self.at_ref(owner, "needs", first));
                 self.push(
                     "bad-threshold",
                     format!("`needs` entry of \"{owner}\" asks for {k} of {n}"),
-                    self.at_ref(owner, "needs", first),
-                    "AtLeast(k, [...]) needs 1 <= k <= the number listed; lists cannot be empty".into(),
+                    loc,
+                    "AtLeast(k, [...]) needs 1 <= k <= the number listed; lists cannot be empty"
+                        .into(),
                 );
             }
             let mut seen = HashSet::new();
@@ -582,11 +703,25 @@ impl<'a> Validator<'a> {
             .racks
             .iter()
             .flat_map(|r| r.devices.iter())
-            .map(|d| (d.id.as_str(), d.needs.as_slice(), d.psus.iter().map(|p| p.feed.as_str()).collect::<Vec<_>>()))
-            .chain(layout.services.iter().map(|s| (s.id.as_str(), s.needs.as_slice(), Vec::new())));
+            .map(|d| {
+                (
+                    d.id.as_str(),
+                    d.needs.as_slice(),
+                    d.psus.iter().map(|p| p.feed.as_str()).collect::<Vec<_>>(),
+                )
+            })
+            .chain(
+                layout
+                    .services
+                    .iter()
+                    .map(|s| (s.id.as_str(), s.needs.as_slice(), Vec::new())),
+            );
         for (id, needs, feeds) in consumers {
             let b = node_of[id];
-            let sources = needs.iter().flat_map(|n| n.members().iter().map(String::as_str)).chain(feeds);
+            let sources = needs
+                .iter()
+                .flat_map(|n| n.members().iter().map(String::as_str))
+                .chain(feeds);
             for m in sources {
                 if let Some(&a) = node_of.get(m) {
                     if a != b {
@@ -604,7 +739,9 @@ impl<'a> Validator<'a> {
             out[a as usize].push(b);
             preds[b as usize].push(a);
         }
-        let mut queue: Vec<u32> = (0..n as u32).filter(|&v| indegree[v as usize] == 0).collect();
+        let mut queue: Vec<u32> = (0..n as u32)
+            .filter(|&v| indegree[v as usize] == 0)
+            .collect();
         while let Some(v) = queue.pop() {
             for &w in &out[v as usize] {
                 indegree[w as usize] -= 1;
@@ -623,14 +760,23 @@ impl<'a> Validator<'a> {
             let mut cur = start as u32;
             loop {
                 if let Some(&at) = on_path.get(&cur) {
-                    let mut cycle: Vec<&str> = path[at..].iter().rev().map(|&v| names[v as usize]).collect();
+                    let mut cycle: Vec<&str> = path[at..]
+                        .iter()
+                        .rev()
+                        .map(|&v| names[v as usize])
+                        .collect();
                     // Start at the element written first, so the message is stable.
                     let first = (0..cycle.len())
                         .min_by_key(|&i| self.at_id(cycle[i]).map(|l| l.start).unwrap_or(u32::MAX))
                         .unwrap_or(0);
                     cycle.rotate_left(first);
                     let head = cycle[0];
-                    let chain = cycle.iter().chain(std::iter::once(&head)).copied().collect::<Vec<_>>().join(" -> ");
+                    let chain = cycle
+                        .iter()
+                        .chain(std::iter::once(&head))
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" -> ");
                     self.push(
                         "cycle",
                         format!("supply runs in a circle: {chain}"),
@@ -645,7 +791,10 @@ impl<'a> Validator<'a> {
                 explained[cur as usize] = true;
                 on_path.insert(cur, path.len());
                 path.push(cur);
-                match preds[cur as usize].iter().find(|&&p| indegree[p as usize] > 0) {
+                match preds[cur as usize]
+                    .iter()
+                    .find(|&&p| indegree[p as usize] > 0)
+                {
                     Some(&p) => cur = p,
                     None => break,
                 }
