@@ -74,7 +74,9 @@ impl<'a> WhatIf<'a> {
             let overloaded: Vec<NodeId> = candidates
                 .iter()
                 .copied()
-                .filter(|&n| self.scenario.is_live(n) && is_overloaded(self.flow.load(n), g.capacity_w(n)))
+                .filter(|&n| {
+                    self.scenario.is_live(n) && is_overloaded(self.flow.load(n), g.capacity_w(n))
+                })
                 .collect();
             if overloaded.is_empty() {
                 return;
@@ -91,7 +93,10 @@ impl<'a> WhatIf<'a> {
             }
             // Elements overloaded now but not tripping this round stay
             // candidates; so does whatever the trips load further.
-            candidates = overloaded.into_iter().filter(|n| !tripping.contains(n)).collect();
+            candidates = overloaded
+                .into_iter()
+                .filter(|n| !tripping.contains(n))
+                .collect();
             self.fail(&tripping);
             candidates.extend_from_slice(self.flow.increased());
         }
@@ -112,7 +117,11 @@ impl<'a> WhatIf<'a> {
                 stack.extend(g.inputs(n).iter().copied().filter(|&i| g.is_power(i)));
             }
         }
-        let out = overloaded.iter().copied().filter(|&o| !self.below[o as usize]).collect();
+        let out = overloaded
+            .iter()
+            .copied()
+            .filter(|&o| !self.below[o as usize])
+            .collect();
         for n in self.marked.drain(..) {
             self.below[n as usize] = false;
         }

@@ -33,10 +33,23 @@ pub enum Cut {
 /// A node's minimal cut sets up to the order asked.
 #[derive(Debug, Clone, Default)]
 struct NodeCuts {
-    /// Sorted event indices.
+    /// Event indices; sorted and without repeats once `normal`.
     singles: Vec<u32>,
     /// Sorted, each (a, b) with a < b and neither in `singles`.
     pairs: Vec<(u32, u32)>,
+    /// A chain node appends its own events unsorted (so a deep chain costs
+    /// its length); gates with several inputs normalise first.
+    unsorted: bool,
+}
+
+impl NodeCuts {
+    fn normalise(&mut self) {
+        if self.unsorted {
+            self.singles.sort_unstable();
+            self.singles.dedup();
+            self.unsorted = false;
+        }
+    }
 }
 
 /// Minimal cut sets of chosen targets.
@@ -77,22 +90,60 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
         }
     }
 
+    // How many consumers in the cone still have to read each node's cut
+    // sets: the last one may take them instead of copying.
+    let mut readers = vec![0u32; g.len()];
+    let mut keep = vec![false; g.len()];
+    for n in (0..g.len() as NodeId).filter(|&n| needed[n as usize]) {
+        for &i in g.inputs(n) {
+            readers[i as usize] += 1;
+        }
+    }
+    for &t in targets {
+        keep[t as usize] = true;
+    }
+
     let mut cuts: Vec<Option<NodeCuts>> = vec![None; g.len()];
     for &n in g.topo_order() {
         if !needed[n as usize] {
             continue;
         }
-        let inputs: Vec<&NodeCuts> = g
-            .inputs(n)
-            .iter()
-            .map(|&i| cuts[i as usize].as_ref().expect("inputs come first in topological order"))
-            .collect();
-        let total = inputs.len() as u32;
+        let ins = g.inputs(n);
         let k = g.threshold(n);
         let gate = if k == 0 {
             NodeCuts::default()
+        } else if let [only] = ins {
+            // One input, k = 1: its cut sets, passed along.
+            let i = *only as usize;
+            readers[i] -= 1;
+            if readers[i] == 0 && !keep[i] {
+                cuts[i]
+                    .take()
+                    .expect("inputs come first in topological order")
+            } else {
+                cuts[i]
+                    .clone()
+                    .expect("inputs come first in topological order")
+            }
         } else {
-            at_least(total - k + 1, &inputs, order)
+            for &i in ins {
+                cuts[i as usize]
+                    .as_mut()
+                    .expect("inputs come first in topological order")
+                    .normalise();
+            }
+            let inputs: Vec<&NodeCuts> = ins
+                .iter()
+                .map(|&i| cuts[i as usize].as_ref().expect("computed"))
+                .collect();
+            let gate = at_least(ins.len() as u32 - k + 1, &inputs, order);
+            for &i in ins {
+                readers[i as usize] -= 1;
+                if readers[i as usize] == 0 && !keep[i as usize] {
+                    cuts[i as usize] = None;
+                }
+            }
+            gate
         };
         cuts[n as usize] = Some(or_with_own(gate, &own[n as usize]));
     }
@@ -100,7 +151,8 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     let targets = targets
         .iter()
         .map(|&t| {
-            let c = cuts[t as usize].as_ref().expect("targets are computed");
+            let c = cuts[t as usize].as_mut().expect("targets are computed");
+            c.normalise();
             let mut list: Vec<Cut> = c.singles.iter().map(|&e| Cut::One(e)).collect();
             list.extend(c.pairs.iter().map(|&(a, b)| Cut::Two(a, b)));
             (t, list)
@@ -109,17 +161,17 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     CutSets { events, targets }
 }
 
-/// OR of a gate with the node's own events: the own events become single
-/// cut sets, and pairs containing any single are no longer minimal.
+/// OR of a gate with the node's own (sorted) events: they become single
+/// cut sets, and the gate's pairs containing one are no longer minimal
+/// (the gate's pairs already exclude its own singles).
 fn or_with_own(mut gate: NodeCuts, own: &[u32]) -> NodeCuts {
     if own.is_empty() {
         return gate;
     }
+    gate.pairs
+        .retain(|(a, b)| own.binary_search(a).is_err() && own.binary_search(b).is_err());
     gate.singles.extend_from_slice(own);
-    gate.singles.sort_unstable();
-    gate.singles.dedup();
-    let singles = &gate.singles;
-    gate.pairs.retain(|(a, b)| singles.binary_search(a).is_err() && singles.binary_search(b).is_err());
+    gate.unsorted = true;
     gate
 }
 
@@ -129,17 +181,29 @@ fn any_of(inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     if let [one] = inputs {
         return (*one).clone();
     }
-    let mut singles: Vec<u32> = inputs.iter().flat_map(|c| c.singles.iter().copied()).collect();
+    let mut singles: Vec<u32> = inputs
+        .iter()
+        .flat_map(|c| c.singles.iter().copied())
+        .collect();
     singles.sort_unstable();
     singles.dedup();
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     if order >= 2 {
-        pairs = inputs.iter().flat_map(|c| c.pairs.iter().copied()).collect();
+        pairs = inputs
+            .iter()
+            .flat_map(|c| c.pairs.iter().copied())
+            .collect();
         pairs.sort_unstable();
         pairs.dedup();
-        pairs.retain(|(a, b)| singles.binary_search(a).is_err() && singles.binary_search(b).is_err());
+        pairs.retain(|(a, b)| {
+            singles.binary_search(a).is_err() && singles.binary_search(b).is_err()
+        });
     }
-    NodeCuts { singles, pairs }
+    NodeCuts {
+        singles,
+        pairs,
+        unsorted: false,
+    }
 }
 
 /// ATLEAST(m, inputs) truncated at `order`.
@@ -164,6 +228,7 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
         return NodeCuts {
             singles,
             pairs: Vec::new(),
+            unsorted: false,
         };
     }
     let is_single = |e: u32| singles.binary_search(&e).is_ok();
@@ -212,7 +277,11 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     }
     pairs.sort_unstable();
     pairs.dedup();
-    NodeCuts { singles, pairs }
+    NodeCuts {
+        singles,
+        pairs,
+        unsorted: false,
+    }
 }
 
 /// How many values two sorted lists share.

@@ -125,7 +125,9 @@ pub fn can_fail(graph: &Graph, n: NodeId) -> bool {
 /// one): ATS, STS, dual-inlet PDU, UPS with a bypass.
 pub fn is_transfer(graph: &Graph, n: NodeId) -> bool {
     match graph.power_kind(n) {
-        Some(PowerKind::Ats | PowerKind::Sts | PowerKind::Ups | PowerKind::Pdu) => graph.inputs(n).len() > 1,
+        Some(PowerKind::Ats | PowerKind::Sts | PowerKind::Ups | PowerKind::Pdu) => {
+            graph.inputs(n).len() > 1
+        }
         _ => false,
     }
 }

@@ -162,7 +162,10 @@ impl Graph {
             index.insert(dev.id.as_str().into(), n);
         }
         let devices = psus.end..b.ids.len() as NodeId;
-        let psu_device = psu_device_pos.iter().map(|&d| devices.start + d as NodeId).collect();
+        let psu_device = psu_device_pos
+            .iter()
+            .map(|&d| devices.start + d as NodeId)
+            .collect();
 
         for svc in &layout.services {
             let n = b.add(svc.id.clone(), NodeKind::Service, None);
@@ -225,12 +228,16 @@ impl Graph {
             if let Some(role) = svc.role {
                 roles[node] = role_bit(role);
                 if let Some(list) = &svc.observes {
-                    observes.insert(node as NodeId, list.iter().map(|id| index[id.as_str()]).collect());
+                    observes.insert(
+                        node as NodeId,
+                        list.iter().map(|id| index[id.as_str()]).collect(),
+                    );
                 }
             }
         }
         for (d, dev) in devices_in_order.iter().enumerate() {
-            roles[devices.start as usize + d] = dev.roles.iter().fold(0, |acc, r| acc | role_bit(*r));
+            roles[devices.start as usize + d] =
+                dev.roles.iter().fold(0, |acc, r| acc | role_bit(*r));
         }
         let device_psus = devices_in_order
             .iter()
@@ -415,7 +422,10 @@ impl Graph {
         }
     }
     pub fn common_group(&self, id: &str) -> Option<u32> {
-        self.common.iter().position(|g| g.id == id).map(|i| i as u32)
+        self.common
+            .iter()
+            .position(|g| g.id == id)
+            .map(|i| i as u32)
     }
 }
 
@@ -439,7 +449,11 @@ fn add_needs(
                 }
             }
         } else {
-            let g = b.add(format!("{owner_id}#need{}", i + 1), NodeKind::Gate, Some(node));
+            let g = b.add(
+                format!("{owner_id}#need{}", i + 1),
+                NodeKind::Gate,
+                Some(node),
+            );
             b.thresholds[g as usize] = k;
             b.inputs[g as usize] = members;
             ins.push(g);
@@ -452,7 +466,12 @@ fn add_needs(
 /// Capacities with volts and phases inherited from the nearest upstream
 /// element that sets them (through each element's first input), else
 /// 230 V single-phase.
-fn power_specs(layout: &Layout, topo: &[NodeId], n_power: usize, inputs: &[Vec<NodeId>]) -> Vec<PowerSpec> {
+fn power_specs(
+    layout: &Layout,
+    topo: &[NodeId],
+    n_power: usize,
+    inputs: &[Vec<NodeId>],
+) -> Vec<PowerSpec> {
     let mut specs = vec![
         PowerSpec {
             capacity_w: f64::INFINITY,
@@ -469,7 +488,11 @@ fn power_specs(layout: &Layout, topo: &[NodeId], n_power: usize, inputs: &[Vec<N
         let inherited = inputs[v as usize].first().map(|&i| specs[i as usize]);
         let e = el.electrical();
         let volts = e.volts.or(inherited.map(|s| s.volts)).unwrap_or(230.0);
-        let phases = e.phases.map(|p| p as u8).or(inherited.map(|s| s.phases)).unwrap_or(1);
+        let phases = e
+            .phases
+            .map(|p| p as u8)
+            .or(inherited.map(|s| s.phases))
+            .unwrap_or(1);
         let spec = &mut specs[v as usize];
         spec.volts = volts;
         spec.phases = phases;
@@ -478,7 +501,9 @@ fn power_specs(layout: &Layout, topo: &[NodeId], n_power: usize, inputs: &[Vec<N
                 spec.capacity_w = capacity_kw.map_or(f64::INFINITY, |kw| kw * 1000.0);
             }
             PowerElement::Generator {
-                capacity_kw, start_s, ..
+                capacity_kw,
+                start_s,
+                ..
             } => {
                 spec.capacity_w = capacity_kw.map_or(f64::INFINITY, |kw| kw * 1000.0);
                 spec.start_s = *start_s;
@@ -493,7 +518,9 @@ fn power_specs(layout: &Layout, topo: &[NodeId], n_power: usize, inputs: &[Vec<N
             }
             _ => {
                 let three_phase = if phases == 3 { 3f64.sqrt() } else { 1.0 };
-                spec.capacity_w = e.rating_a.map_or(f64::INFINITY, |a| a * volts * three_phase);
+                spec.capacity_w = e
+                    .rating_a
+                    .map_or(f64::INFINITY, |a| a * volts * three_phase);
                 if let PowerElement::Ats { transfer_s, .. } = el {
                     spec.transfer_s = *transfer_s;
                 }
@@ -516,9 +543,16 @@ fn to_csr(lists: &[Vec<NodeId>]) -> (Vec<u32>, Vec<NodeId>) {
 
 /// Kahn's algorithm. The layout was validated acyclic; should a cycle slip
 /// through, its nodes are appended at the end rather than lost.
-fn topological_order(n: usize, in_start: &[u32], out_start: &[u32], out_list: &[NodeId]) -> Vec<NodeId> {
+fn topological_order(
+    n: usize,
+    in_start: &[u32],
+    out_start: &[u32],
+    out_list: &[NodeId],
+) -> Vec<NodeId> {
     let mut pending: Vec<u32> = (0..n).map(|v| in_start[v + 1] - in_start[v]).collect();
-    let mut order: Vec<NodeId> = (0..n as NodeId).filter(|&v| pending[v as usize] == 0).collect();
+    let mut order: Vec<NodeId> = (0..n as NodeId)
+        .filter(|&v| pending[v as usize] == 0)
+        .collect();
     let mut head = 0;
     while head < order.len() {
         let v = order[head] as usize;

@@ -31,7 +31,11 @@ pub fn evaluate(graph: &Graph, failed: &[bool]) -> (Vec<bool>, Vec<u32>) {
     let mut live = vec![false; n];
     let mut counts = vec![0u32; n];
     for &v in graph.topo_order() {
-        let count = graph.inputs(v).iter().filter(|&&u| live[u as usize]).count() as u32;
+        let count = graph
+            .inputs(v)
+            .iter()
+            .filter(|&&u| live[u as usize])
+            .count() as u32;
         counts[v as usize] = count;
         live[v as usize] = !failed[v as usize] && count >= graph.threshold(v);
     }

@@ -60,7 +60,10 @@ fn psu_share(graph: &Graph, live: &[bool], psu: NodeId) -> f64 {
     if !live[psu as usize] || !live[device as usize] {
         return 0.0;
     }
-    let live_psus = graph.psus_of_device(device).filter(|&p| live[p as usize]).count();
+    let live_psus = graph
+        .psus_of_device(device)
+        .filter(|&p| live[p as usize])
+        .count();
     graph.draw_w(device) / live_psus as f64
 }
 
@@ -176,7 +179,11 @@ impl Flow {
             } else {
                 0.0
             };
-            let new_to = if live[ni] { active_input(graph, live, n) } else { NOWHERE };
+            let new_to = if live[ni] {
+                active_input(graph, live, n)
+            } else {
+                NOWHERE
+            };
             self.load[ni] = new_load;
             self.to[ni] = new_to;
             if graph.is_power(n) && new_load > old_load {

@@ -127,7 +127,10 @@ impl Analysis {
             .graph
             .power
             .clone()
-            .filter(|&n| w.scenario.is_live(n) && load::is_overloaded(w.flow.load(n), self.graph.capacity_w(n)))
+            .filter(|&n| {
+                w.scenario.is_live(n)
+                    && load::is_overloaded(w.flow.load(n), self.graph.capacity_w(n))
+            })
             .map(|n| Trip {
                 node: n,
                 round: 0,
@@ -140,10 +143,23 @@ impl Analysis {
 
     /// Apply each event of the universe alone, with cascade, and hand its
     /// state to `visit`.
+    ///
+    /// Failing any element of a series chain (each element the only
+    /// consumer of the one before, which is its only input) has the same
+    /// effect on everything below the chain, on loads and on trips: such
+    /// events are applied as a failure of the chain's last element, so a
+    /// chain 100,000 deep costs its length, not its length squared. Only
+    /// the chain's own elements differ in the state `visit` sees.
     pub fn sweep_with_cascade(&self, mut visit: impl FnMut(Event, &WhatIf<'_>)) {
+        let g = &self.graph;
+        let chain_end = series_chain_ends(g);
         let mut w = self.what_if(true);
-        for event in events::universe(&self.graph) {
-            self.apply_what_if(&mut w, &[event], true);
+        for event in events::universe(g) {
+            let applied = match event {
+                Event::Fail(n) if g.is_power(n) => Event::Fail(chain_end[n as usize]),
+                other => other,
+            };
+            self.apply_what_if(&mut w, &[applied], true);
             visit(event, &w);
             w.reset();
         }
@@ -179,7 +195,9 @@ impl Analysis {
     pub fn parse_short(&self, id: &str) -> Result<Event, String> {
         match self.graph.node(id) {
             Some(n) if self.graph.is_psu(n) => Ok(Event::Short(n)),
-            Some(_) => Err(format!("\"{id}\" is not a PSU; write --short DEVICE/PSU (e.g. web-1/psu1)")),
+            Some(_) => Err(format!(
+                "\"{id}\" is not a PSU; write --short DEVICE/PSU (e.g. web-1/psu1)"
+            )),
             None => Err(self.unknown_id(id, |n| n.contains('/'))),
         }
     }
@@ -191,15 +209,40 @@ impl Analysis {
             .chain(self.graph.common.iter().map(|g| g.id.as_str()))
             .filter(|c| keep(c));
         match crate::diagnostic::closest(id, ids) {
-            Some(c) => format!("no element, PSU, device or group has id \"{id}\"; did you mean \"{c}\"?"),
+            Some(c) => {
+                format!("no element, PSU, device or group has id \"{id}\"; did you mean \"{c}\"?")
+            }
             None => format!("no element, PSU, device or group has id \"{id}\""),
         }
     }
 }
 
+/// For each power element, the last element of the series chain it heads
+/// or belongs to: follow the only consumer while that consumer is a power
+/// element whose only input is this one.
+pub fn series_chain_ends(g: &Graph) -> Vec<NodeId> {
+    let mut end: Vec<NodeId> = (0..g.power.end).collect();
+    for &n in g.topo_order().iter().rev() {
+        if !g.is_power(n) {
+            continue;
+        }
+        if let [c] = g.consumers(n) {
+            if g.is_power(*c) && g.inputs(*c).len() == 1 {
+                end[n as usize] = end[*c as usize];
+            }
+        }
+    }
+    end
+}
+
 /// Summarise a scenario as an [`Impact`].
 pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event]) -> Impact {
-    let mut down: Vec<NodeId> = s.down().iter().copied().filter(|&n| graph.is_visible(n)).collect();
+    let mut down: Vec<NodeId> = s
+        .down()
+        .iter()
+        .copied()
+        .filter(|&n| graph.is_visible(n))
+        .collect();
     down.sort_unstable();
     Impact {
         events: events.to_vec(),

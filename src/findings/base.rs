@@ -30,7 +30,10 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
         if !g.has_spare_psu(d) {
             let psus = g.psus_of_device(d).len();
             let message = if psus == 1 {
-                format!("device {} has a single PSU: any fault in it or its feed takes it down", g.id(d))
+                format!(
+                    "device {} has a single PSU: any fault in it or its feed takes it down",
+                    g.id(d)
+                )
             } else {
                 format!(
                     "device {} needs all {psus} of its PSUs: losing any one takes it down",
@@ -50,13 +53,18 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
     }
 }
 
-
 /// "8.1 kW"
 pub(crate) fn kw(watts: f64) -> String {
     format!("{:.1} kW", watts / 1000.0)
 }
 
-fn about(code: &'static str, severity: Severity, subject: NodeId, g: &Graph, message: String) -> Raw {
+fn about(
+    code: &'static str,
+    severity: Severity,
+    subject: NodeId,
+    g: &Graph,
+    message: String,
+) -> Raw {
     Raw {
         code,
         severity,
@@ -179,7 +187,11 @@ pub(crate) fn standby_delay_s(g: &Graph) -> Vec<Option<f64>> {
 fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
     let g = &analysis.graph;
     let delay = standby_delay_s(g);
-    for n in g.power.clone().filter(|&n| g.power_kind(n) == Some(PowerKind::Ups)) {
+    for n in g
+        .power
+        .clone()
+        .filter(|&n| g.power_kind(n) == Some(PowerKind::Ups))
+    {
         // The battery bridges the gap on the UPS's own input; a bypass is
         // the path around it, not a second wait.
         let input = g.inputs(n)[0];
@@ -189,7 +201,10 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
                 Severity::Note,
                 n,
                 g,
-                format!("{} has no generator upstream: its battery is the only standby", g.id(n)),
+                format!(
+                    "{} has no generator upstream: its battery is the only standby",
+                    g.id(n)
+                ),
             ));
             continue;
         };

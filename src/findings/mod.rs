@@ -62,7 +62,9 @@ pub fn count(findings: &[Finding]) -> Counts {
 
 /// Does any finding that is not allowed reach `threshold`?
 pub fn fails(findings: &[Finding], threshold: Severity) -> bool {
-    findings.iter().any(|f| !f.allowed && f.severity <= threshold)
+    findings
+        .iter()
+        .any(|f| !f.allowed && f.severity <= threshold)
 }
 
 /// What one finding is about, before it is given words and a place.
@@ -92,8 +94,12 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
         .map(|r| {
             let loc = loaded.locate(&r.subject);
             let allowed = allow.allows(&r.subject, r.code)
-                || (!r.allowed_by_all.is_empty() && r.allowed_by_all.iter().all(|&n| allow.allows(g.id(n), r.code)));
-            let mut affected: Vec<String> = r.affected.iter().map(|&n| g.id(n).to_string()).collect();
+                || (!r.allowed_by_all.is_empty()
+                    && r.allowed_by_all
+                        .iter()
+                        .all(|&n| allow.allows(g.id(n), r.code)));
+            let mut affected: Vec<String> =
+                r.affected.iter().map(|&n| g.id(n).to_string()).collect();
             affected.sort();
             affected.dedup();
             Finding {
@@ -111,13 +117,20 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
         })
         .collect();
     out.sort_by(|a, b| {
-        (a.severity, a.code, a.line.unwrap_or(u32::MAX), a.column, &a.subject).cmp(&(
-            b.severity,
-            b.code,
-            b.line.unwrap_or(u32::MAX),
-            b.column,
-            &b.subject,
-        ))
+        (
+            a.severity,
+            a.code,
+            a.line.unwrap_or(u32::MAX),
+            a.column,
+            &a.subject,
+        )
+            .cmp(&(
+                b.severity,
+                b.code,
+                b.line.unwrap_or(u32::MAX),
+                b.column,
+                &b.subject,
+            ))
     });
     out
 }
@@ -141,7 +154,11 @@ fn double_faults(analysis: &Analysis, raw: &mut Vec<Raw>) {
             .take(3)
             .map(|p| format!("{} {} + {} {}", p[0].kind, p[0].id, p[1].kind, p[1].id))
             .collect();
-        let mut affected: Vec<String> = pairs.iter().take(3).flat_map(|p| p.iter().map(|e| e.id.clone())).collect();
+        let mut affected: Vec<String> = pairs
+            .iter()
+            .take(3)
+            .flat_map(|p| p.iter().map(|e| e.id.clone()))
+            .collect();
         affected.sort();
         affected.dedup();
         raw.push(Raw {
@@ -187,7 +204,9 @@ impl<'a> AllowLists<'a> {
     /// A PSU (`dev/psu`) goes by its device's list.
     fn allows(&self, id: &str, code: &str) -> bool {
         let id = id.split('/').next().unwrap_or(id);
-        self.by_id.get(id).is_some_and(|list| list.iter().any(|c| c == code))
+        self.by_id
+            .get(id)
+            .is_some_and(|list| list.iter().any(|c| c == code))
     }
 }
 
@@ -203,7 +222,11 @@ pub fn event_clause(analysis: &Analysis, event: Event) -> String {
         },
         Event::Common(c) => {
             let grp = &g.common[c as usize];
-            format!("if common cause {} strikes ({} members fail at once)", grp.id, grp.members.len())
+            format!(
+                "if common cause {} strikes ({} members fail at once)",
+                grp.id,
+                grp.members.len()
+            )
         }
     }
 }
@@ -227,4 +250,3 @@ pub fn list_names<S: AsRef<str>>(names: &[S], max: usize) -> String {
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
-

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::base::kw;
 use super::{Raw, event_clause, list_ids, list_names, plural};
 use crate::diagnostic::Severity;
-use super::base::kw;
 use crate::engine::{Analysis, Event, Graph, NodeId, Scenario, WhatIf};
 
 /// What one event took down, by kind.
@@ -82,7 +82,11 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
                     message: format!(
                         "{clause}, {} with redundant PSUs {} power anyway: {}",
                         plural(lost_power.len(), "device", "devices"),
-                        if lost_power.len() == 1 { "loses" } else { "lose" },
+                        if lost_power.len() == 1 {
+                            "loses"
+                        } else {
+                            "lose"
+                        },
                         list_ids(g, &lost_power, 6)
                     ),
                     allowed_by_all: lost_power.clone(),
@@ -152,7 +156,11 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
         }
         raw.push(Raw {
             code: "short-trip",
-            severity: if critical { Severity::Error } else { Severity::Warning },
+            severity: if critical {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
             subject: g.id(t).to_string(),
             event: None,
             message: format!(
@@ -161,7 +169,11 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
                 g.id(t),
                 plural(devices.len(), "device", "devices"),
                 list_ids(g, &devices, 6),
-                if critical { " (a critical service goes down)" } else { "" }
+                if critical {
+                    " (a critical service goes down)"
+                } else {
+                    ""
+                }
             ),
             affected: devices,
             allowed_by_all: Vec::new(),
@@ -205,7 +217,12 @@ fn failover_overload(analysis: &Analysis, event: Event, w: &WhatIf<'_>, o: &Outc
         severity: Severity::Error,
         subject: event.subject(g).to_string(),
         event: Some(event),
-        message: format!("{}, {}{}", event_clause(analysis, event), chain.join("; then "), tail),
+        message: format!(
+            "{}, {}{}",
+            event_clause(analysis, event),
+            chain.join("; then "),
+            tail
+        ),
         affected,
         allowed_by_all: Vec::new(),
     }

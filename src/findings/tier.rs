@@ -64,20 +64,32 @@ fn blocks(analysis: &Analysis, f: &Finding, level: Level) -> bool {
             always
                 || matches!(
                     f.code,
-                    "spof" | "shared-fate" | "false-redundancy" | "failover-overload" | "short-trip" | "ups-bridge"
+                    "spof"
+                        | "shared-fate"
+                        | "false-redundancy"
+                        | "failover-overload"
+                        | "short-trip"
+                        | "ups-bridge"
                 )
         }
         Level::ConcurrentlyMaintainable => {
             always
                 || f.code == "ups-bridge"
-                || (matches!(f.code, "spof" | "false-redundancy" | "failover-overload") && failed_kind.is_some())
+                || (matches!(f.code, "spof" | "false-redundancy" | "failover-overload")
+                    && failed_kind.is_some())
         }
         Level::RedundantComponents => {
             always
                 || (f.code == "spof"
                     && matches!(
                         failed_kind,
-                        Some(PowerKind::Utility | PowerKind::Generator | PowerKind::Ups | PowerKind::Ats | PowerKind::Sts)
+                        Some(
+                            PowerKind::Utility
+                                | PowerKind::Generator
+                                | PowerKind::Ups
+                                | PowerKind::Ats
+                                | PowerKind::Sts
+                        )
                     ))
         }
         Level::Basic => false,
@@ -89,7 +101,10 @@ fn reasons(analysis: &Analysis, findings: &[Finding], level: Level) -> Vec<Strin
     for f in findings.iter().filter(|f| blocks(analysis, f, level)) {
         *by_code.entry(f.code).or_default() += 1;
     }
-    by_code.into_iter().map(|(code, n)| format!("{n} {code}")).collect()
+    by_code
+        .into_iter()
+        .map(|(code, n)| format!("{n} {code}"))
+        .collect()
 }
 
 pub fn estimate(analysis: &Analysis, findings: &[Finding]) -> Tier {
@@ -109,7 +124,9 @@ pub fn estimate(analysis: &Analysis, findings: &[Finding]) -> Tier {
         if !findings.iter().any(|f| blocks(analysis, f, level)) {
             return Tier {
                 level,
-                reasons: above.map(|l| reasons(analysis, findings, l)).unwrap_or_default(),
+                reasons: above
+                    .map(|l| reasons(analysis, findings, l))
+                    .unwrap_or_default(),
             };
         }
         above = Some(level);

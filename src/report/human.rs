@@ -12,19 +12,39 @@ use crate::model::Loaded;
 /// What to do about each kind of finding.
 pub fn help_for(code: &str) -> &'static str {
     match code {
-        "unpowered" => "something it depends on is down with nothing failed; check its feeds and `needs`",
-        "single-psu" => "give it a second PSU on an independent feed, or accept it with `allow: [\"single-psu\"]`",
-        "false-redundancy" => "feed each PSU from an independent path: different PDU, breaker, panel and UPS",
+        "unpowered" => {
+            "something it depends on is down with nothing failed; check its feeds and `needs`"
+        }
+        "single-psu" => {
+            "give it a second PSU on an independent feed, or accept it with `allow: [\"single-psu\"]`"
+        }
+        "false-redundancy" => {
+            "feed each PSU from an independent path: different PDU, breaker, panel and UPS"
+        }
         "spof" => "give the service a second path that does not share this element",
-        "shared-fate" => "move the management and status paths out of the failure domain they watch",
-        "short-trip" => "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own",
-        "overload" => "the element is over its rating with nothing failed: spread the load or raise the rating",
-        "derating" => "keep steady load under the continuous rating (policy continuous_load_pct) to leave headroom",
-        "failover-overload" => "each side must carry the whole load alone: keep every side under 50% of its rating, or upsize",
-        "ups-bridge" => "a bigger battery, a faster generator start or transfer, or less load on this UPS",
+        "shared-fate" => {
+            "move the management and status paths out of the failure domain they watch"
+        }
+        "short-trip" => {
+            "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own"
+        }
+        "overload" => {
+            "the element is over its rating with nothing failed: spread the load or raise the rating"
+        }
+        "derating" => {
+            "keep steady load under the continuous rating (policy continuous_load_pct) to leave headroom"
+        }
+        "failover-overload" => {
+            "each side must carry the whole load alone: keep every side under 50% of its rating, or upsize"
+        }
+        "ups-bridge" => {
+            "a bigger battery, a faster generator start or transfer, or less load on this UPS"
+        }
         "no-standby" => "a generator behind the UPS turns a utility outage from minutes into hours",
         "phase-imbalance" => "move PSUs between legs (`phase: 1/2/3`) to even out the load",
-        "double-fault" => "these pairs are what redundancy protects against; check each pair is truly independent",
+        "double-fault" => {
+            "these pairs are what redundancy protects against; check each pair is truly independent"
+        }
         _ => "see analysis.md for what this finding means",
     }
 }
@@ -80,7 +100,10 @@ pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier, colour: bool) -
             );
         }
         if first.allowed {
-            d = d.with_note("allowed", "accepted by an `allow` list; not counted as a failure");
+            d = d.with_note(
+                "allowed",
+                "accepted by an `allow` list; not counted as a failure",
+            );
         }
         d = d.with_help(help_for(first.code));
         out.push_str(&render(&d, Some(&loaded.source), colour));
@@ -140,8 +163,20 @@ pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
 /// The blast radius of a what-if, section by section.
 pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
     let g = &analysis.graph;
-    let bold = |s: &str| if colour { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
-    let red = |s: &str| if colour { format!("\x1b[1;31m{s}\x1b[0m") } else { s.to_string() };
+    let bold = |s: &str| {
+        if colour {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let red = |s: &str| {
+        if colour {
+            format!("\x1b[1;31m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     let mut out = String::new();
     let events: Vec<String> = impact.events.iter().map(|e| e.describe(g)).collect();
     let _ = writeln!(out, "{} {}", bold("what if:"), events.join(" + "));
@@ -152,7 +187,11 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
                     let _ = writeln!(out, "  the short in {} trips {}", g.id(*p), g.id(t));
                 }
                 None => {
-                    let _ = writeln!(out, "  the short in {} opens only its outlet breaker", g.id(*p));
+                    let _ = writeln!(
+                        out,
+                        "  the short in {} opens only its outlet breaker",
+                        g.id(*p)
+                    );
                 }
             }
         }
@@ -203,8 +242,14 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
     section("down devices", pick(&impact.down, &|n| g.is_device(n)));
     section("down power", pick(&impact.down, &|n| g.is_power(n)));
     section("down PSUs", pick(&impact.down, &|n| g.is_psu(n)));
-    section("degraded services", pick(&impact.degraded, &|n| g.is_service(n)));
-    section("degraded devices", pick(&impact.degraded, &|n| g.is_device(n)));
+    section(
+        "degraded services",
+        pick(&impact.degraded, &|n| g.is_service(n)),
+    );
+    section(
+        "degraded devices",
+        pick(&impact.degraded, &|n| g.is_device(n)),
+    );
     section("degraded power", pick(&impact.degraded, &|n| g.is_power(n)));
     let critical: Vec<String> = impact
         .down
@@ -230,9 +275,20 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
 }
 
 /// Cut sets per target: single events first, then pairs.
-pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets, order: u32, colour: bool) -> String {
+pub fn cuts(
+    analysis: &Analysis,
+    sets: &crate::engine::cuts::CutSets,
+    order: u32,
+    colour: bool,
+) -> String {
     let g = &analysis.graph;
-    let bold = |s: &str| if colour { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
+    let bold = |s: &str| {
+        if colour {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     let mut out = String::new();
     if sets.targets.is_empty() {
         out.push_str("no critical services: name targets with --target ID\n");
@@ -241,11 +297,22 @@ pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets, order: u32
         let list = crate::report::json::sorted_cut_sets(analysis, sets, *t);
         let singles = list.iter().filter(|c| c.len() == 1).count();
         let pairs = list.len() - singles;
-        let what = if g.is_critical(*t) { "critical service" } else { crate::engine::graph::kind_label(g.kind(*t)) };
-        let counts = if order >= 2 {
-            format!("{singles} single event{}, {pairs} pair{}", if singles == 1 { "" } else { "s" }, if pairs == 1 { "" } else { "s" })
+        let what = if g.is_critical(*t) {
+            "critical service"
         } else {
-            format!("{singles} single event{}", if singles == 1 { "" } else { "s" })
+            crate::engine::graph::kind_label(g.kind(*t))
+        };
+        let counts = if order >= 2 {
+            format!(
+                "{singles} single event{}, {pairs} pair{}",
+                if singles == 1 { "" } else { "s" },
+                if pairs == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "{singles} single event{}",
+                if singles == 1 { "" } else { "s" }
+            )
         };
         let _ = writeln!(out, "{} ({what}): {counts}", bold(g.id(*t)));
         for c in &list {

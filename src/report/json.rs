@@ -110,10 +110,19 @@ pub fn trip(analysis: &Analysis, impact: &Impact) -> String {
             degraded.services.push(id);
         }
     }
-    for list in [&mut down.power, &mut down.psus, &mut down.devices, &mut down.services] {
+    for list in [
+        &mut down.power,
+        &mut down.psus,
+        &mut down.devices,
+        &mut down.services,
+    ] {
         list.sort();
     }
-    for list in [&mut degraded.power, &mut degraded.devices, &mut degraded.services] {
+    for list in [
+        &mut degraded.power,
+        &mut degraded.devices,
+        &mut degraded.services,
+    ] {
         list.sort();
     }
     let out = TripOutput {
@@ -180,16 +189,28 @@ pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets) -> String 
 
 /// The cut sets of `target` as event references, sorted as the JSON
 /// output promises.
-pub fn sorted_cut_sets(analysis: &Analysis, sets: &crate::engine::cuts::CutSets, target: u32) -> Vec<Vec<EventRef>> {
+pub fn sorted_cut_sets(
+    analysis: &Analysis,
+    sets: &crate::engine::cuts::CutSets,
+    target: u32,
+) -> Vec<Vec<EventRef>> {
     use crate::engine::cuts::Cut;
     let g = &analysis.graph;
-    let list = sets.targets.iter().find(|(t, _)| *t == target).map(|(_, l)| l.as_slice()).unwrap_or(&[]);
+    let list = sets
+        .targets
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map(|(_, l)| l.as_slice())
+        .unwrap_or(&[]);
     let mut out: Vec<Vec<EventRef>> = list
         .iter()
         .map(|c| {
             let mut v = match *c {
                 Cut::One(e) => vec![sets.events[e as usize].to_ref(g)],
-                Cut::Two(a, b) => vec![sets.events[a as usize].to_ref(g), sets.events[b as usize].to_ref(g)],
+                Cut::Two(a, b) => vec![
+                    sets.events[a as usize].to_ref(g),
+                    sets.events[b as usize].to_ref(g),
+                ],
             };
             v.sort();
             v

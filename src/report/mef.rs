@@ -40,7 +40,11 @@ impl Names {
     fn make(&mut self, prefix: &str, id: &str) -> String {
         let mut body = String::with_capacity(id.len());
         for c in id.chars() {
-            let c = if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' };
+            let c = if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            };
             if !(c == '-' && body.ends_with('-')) {
                 body.push(c);
             }
@@ -58,7 +62,10 @@ impl Names {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Export the fault tree of every critical service and every device.
@@ -74,7 +81,9 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
     let g = &analysis.graph;
     let events = universe(g);
     let own = own_events(g, &analysis.base, &events);
-    let mut names = Names { used: HashSet::new() };
+    let mut names = Names {
+        used: HashSet::new(),
+    };
 
     let event_names: Vec<String> = events
         .iter()
@@ -93,7 +102,10 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
     for n in (0..g.len() as NodeId).filter(|&n| needed[n as usize]) {
         gate_names[n as usize] = names.make("down", g.id(n));
     }
-    let tops: Vec<(NodeId, String)> = targets.iter().map(|&t| (t, names.make("top", g.id(t)))).collect();
+    let tops: Vec<(NodeId, String)> = targets
+        .iter()
+        .map(|&t| (t, names.make("top", g.id(t))))
+        .collect();
 
     let mut x = String::new();
     let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -109,7 +121,11 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
     let _ = writeln!(x, "<opsa-mef>");
     let _ = writeln!(x, r#"  <define-fault-tree name="faultline">"#);
     for (t, name) in &tops {
-        let what = if g.is_service(*t) { "critical service" } else { "device" };
+        let what = if g.is_service(*t) {
+            "critical service"
+        } else {
+            "device"
+        };
         let _ = writeln!(
             x,
             "    <define-gate name=\"{name}\"><label>{what} {} down</label><gate name=\"{}\"/></define-gate>",
@@ -235,7 +251,10 @@ fn formula(
                         .iter()
                         .map(|set| match set.as_slice() {
                             [one] => refs[*one].clone(),
-                            many => format!("<and>{}</and>", many.iter().map(|&j| refs[j].as_str()).collect::<String>()),
+                            many => format!(
+                                "<and>{}</and>",
+                                many.iter().map(|&j| refs[j].as_str()).collect::<String>()
+                            ),
                         })
                         .collect();
                     if terms.len() == 1 {
@@ -273,7 +292,13 @@ mod tests {
         // ATLEAST(2, x, x, y): x alone (weight 2) suffices; y needs x.
         assert_eq!(weighted_expansion(&[2, 1], 2), Some(vec![vec![0]]));
         // ATLEAST(3, x, x, y, z): x+y, x+z, or... y+z only reaches 2.
-        assert_eq!(weighted_expansion(&[2, 1, 1], 3), Some(vec![vec![0, 1], vec![0, 2]]));
-        assert_eq!(weighted_expansion(&[1, 1, 1], 2), Some(vec![vec![0, 1], vec![0, 2], vec![1, 2]]));
+        assert_eq!(
+            weighted_expansion(&[2, 1, 1], 3),
+            Some(vec![vec![0, 1], vec![0, 2]])
+        );
+        assert_eq!(
+            weighted_expansion(&[1, 1, 1], 2),
+            Some(vec![vec![0, 1], vec![0, 2], vec![1, 2]])
+        );
     }
 }

@@ -20,7 +20,8 @@ fn tighten(layout: &mut Layout, rng: &mut Rng) {
                 *rating_a = rng.chance(50).then(|| 2.0 + rng.below(30) as f64);
             }
             PowerElement::Ups { capacity_kw, .. } => *capacity_kw = 0.5 + rng.below(8) as f64,
-            PowerElement::Utility { capacity_kw, .. } | PowerElement::Generator { capacity_kw, .. } => {
+            PowerElement::Utility { capacity_kw, .. }
+            | PowerElement::Generator { capacity_kw, .. } => {
                 *capacity_kw = rng.chance(40).then(|| 1.0 + rng.below(10) as f64);
             }
             _ => {}
@@ -110,7 +111,11 @@ fn incremental_flow_and_cascade_match_from_scratch() {
             // event's cascade, rounds counted from 1.
             let (live, event_trips) = scratch_cascade(&a, &all_failed);
             let desc = event.describe(g);
-            assert_eq!(w.scenario.live(), &live[..], "seed {seed}, {desc}: liveness after cascade");
+            assert_eq!(
+                w.scenario.live(),
+                &live[..],
+                "seed {seed}, {desc}: liveness after cascade"
+            );
             let got: Vec<(NodeId, u32)> = w.trips().iter().map(|t| (t.node, t.round)).collect();
             assert_eq!(got, event_trips, "seed {seed}, {desc}: trips");
             cascades += usize::from(!got.is_empty());
@@ -127,8 +132,14 @@ fn incremental_flow_and_cascade_match_from_scratch() {
             w.reset();
         }
     }
-    assert!(cascades > 100, "the random layouts should cascade often ({cascades})");
-    assert!(base_cascades > 10, "and sometimes in the base state ({base_cascades})");
+    assert!(
+        cascades > 100,
+        "the random layouts should cascade often ({cascades})"
+    );
+    assert!(
+        base_cascades > 10,
+        "and sometimes in the base state ({base_cascades})"
+    );
 }
 
 const FOUR: &str = "layouts/incidents/04-time-attendance-failover.ron";
@@ -139,21 +150,41 @@ fn losing_one_side_cascades_to_the_other() {
     assert_eq!(run.code, 1);
     let v = json(&run);
     // 9.0 kW on 30 A x 230 V = 6.9 kW: 130.4%.
-    assert_eq!(v["tripped"], json!([{"id": "cb-b-mg1", "round": 1, "load_pct": 130.4}]));
+    assert_eq!(
+        v["tripped"],
+        json!([{"id": "cb-b-mg1", "round": 1, "load_pct": 130.4}])
+    );
     let power = v["down"]["power"].as_array().unwrap();
     assert!(power.contains(&json!("cb-a-mg1")) && power.contains(&json!("cb-b-mg1")));
-    assert!(v["down"]["services"].as_array().unwrap().contains(&json!("attendance")));
+    assert!(
+        v["down"]["services"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("attendance"))
+    );
 
     let human = faultline(&["trip", FOUR, "cb-a-mg1"]);
     assert!(
-        human.stdout.contains("round 1: cb-b-mg1 carries 9.0 kW = 130.4% of 6.9 kW and trips"),
+        human
+            .stdout
+            .contains("round 1: cb-b-mg1 carries 9.0 kW = 130.4% of 6.9 kW and trips"),
         "{}",
         human.stdout
     );
 
-    let before = json(&faultline(&["trip", FOUR, "cb-a-mg1", "--no-cascade", "--format", "json"]));
+    let before = json(&faultline(&[
+        "trip",
+        FOUR,
+        "cb-a-mg1",
+        "--no-cascade",
+        "--format",
+        "json",
+    ]));
     assert_eq!(before["tripped"], json!([]));
-    assert_eq!(before["overloaded"], json!([{"id": "cb-b-mg1", "load_pct": 130.4}]));
+    assert_eq!(
+        before["overloaded"],
+        json!([{"id": "cb-b-mg1", "load_pct": 130.4}])
+    );
     assert_eq!(before["down"]["services"], json!([]));
 }
 
@@ -168,10 +199,17 @@ fn failover_overload_explains_the_chain() {
         .expect("failover-overload on cb-a-mg1");
     let msg = f["message"].as_str().unwrap();
     assert!(
-        msg.starts_with("if cb-a-mg1 fails, cb-b-mg1 carries 9.0 kW = 130% of 6.9 kW and trips in round 1;"),
+        msg.starts_with(
+            "if cb-a-mg1 fails, cb-b-mg1 carries 9.0 kW = 130% of 6.9 kW and trips in round 1;"
+        ),
         "{msg}"
     );
-    assert!(f["affected"].as_array().unwrap().contains(&json!("cb-b-mg1")));
+    assert!(
+        f["affected"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("cb-b-mg1"))
+    );
 }
 
 /// One UPS behind an ATS with a generator, loaded to `load_w` of 20 kW.
@@ -196,7 +234,10 @@ fn bridge_layout(runtime_min: f64, load_w: f64) -> String {
 fn codes(text: &str) -> Vec<String> {
     let loaded = load_text(text);
     let a = Analysis::new(&loaded.layout);
-    faultline::findings::check(&loaded, &a).into_iter().map(|f| f.code.to_string()).collect()
+    faultline::findings::check(&loaded, &a)
+        .into_iter()
+        .map(|f| f.code.to_string())
+        .collect()
 }
 
 #[test]
@@ -204,7 +245,10 @@ fn ups_bridge_compares_battery_time_with_generator_start_and_transfer() {
     // 20 s start + 10 s transfer = 30 s to cover.
     for load_w in [1000.0, 10_000.0, 20_000.0] {
         let found = codes(&bridge_layout(5.0, load_w));
-        assert!(!found.contains(&"ups-bridge".to_string()), "5 min at {load_w} W: {found:?}");
+        assert!(
+            !found.contains(&"ups-bridge".to_string()),
+            "5 min at {load_w} W: {found:?}"
+        );
     }
     // 0.4 min = 24 s at full load: too short.
     assert!(codes(&bridge_layout(0.4, 20_000.0)).contains(&"ups-bridge".to_string()));
@@ -214,10 +258,12 @@ fn ups_bridge_compares_battery_time_with_generator_start_and_transfer() {
 
 #[test]
 fn a_ups_without_a_generator_is_noted() {
-    let text = bridge_layout(5.0, 1000.0).replace(r#"inputs: ["util", "gen"]"#, r#"inputs: ["util", "util2"]"#).replace(
-        r#"Generator(id: "gen", start_s: 20),"#,
-        r#"Utility(id: "util2"),"#,
-    );
+    let text = bridge_layout(5.0, 1000.0)
+        .replace(r#"inputs: ["util", "gen"]"#, r#"inputs: ["util", "util2"]"#)
+        .replace(
+            r#"Generator(id: "gen", start_s: 20),"#,
+            r#"Utility(id: "util2"),"#,
+        );
     assert!(codes(&text).contains(&"no-standby".to_string()));
 }
 

@@ -13,7 +13,11 @@ fn listing(found: &[Finding]) -> String {
     found
         .iter()
         .map(|f| {
-            let event = f.event.as_ref().map(|e| format!(" [{} {}]", e.kind, e.id)).unwrap_or_default();
+            let event = f
+                .event
+                .as_ref()
+                .map(|e| format!(" [{} {}]", e.kind, e.id))
+                .unwrap_or_default();
             let allowed = if f.allowed { " (allowed)" } else { "" };
             format!(
                 "{} {} {}{} @{}:{}{} -> {}",
@@ -50,9 +54,17 @@ fn every_layout_loads_and_matches_its_findings() {
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .collect();
     files.sort();
-    assert!(files.len() >= 6, "demo and five incidents expected, found {files:?}");
+    assert!(
+        files.len() >= 6,
+        "demo and five incidents expected, found {files:?}"
+    );
     for path in files {
-        let name = path.strip_prefix(root()).unwrap().display().to_string().replace(['/', '.'], "_");
+        let name = path
+            .strip_prefix(root())
+            .unwrap()
+            .display()
+            .to_string()
+            .replace(['/', '.'], "_");
         insta::assert_snapshot!(name, listing(&findings_of(&path)));
     }
 }
@@ -73,44 +85,103 @@ fn desktop_vpn_incident_reports_what_incidents_md_asks_for() {
     assert_eq!(at("spof", "controller"), (87, 24));
     assert_eq!(at("shared-fate", "cb-a"), (73, 21));
     let trip = found.iter().find(|f| f.code == "short-trip").unwrap();
-    assert_eq!(trip.affected, ["controller", "l3-switch", "mail-1", "office-router"]);
-    assert_eq!(trip.severity, faultline::diagnostic::Severity::Error, "the gateway goes down with it");
-    let fate = found.iter().find(|f| f.code == "shared-fate" && f.subject == "cb-a").unwrap();
-    for id in ["vpn-gateway", "remote-mgmt", "customer-notice", "office-router"] {
-        assert!(fate.affected.iter().any(|a| a == id), "{id} in {:?}", fate.affected);
+    assert_eq!(
+        trip.affected,
+        ["controller", "l3-switch", "mail-1", "office-router"]
+    );
+    assert_eq!(
+        trip.severity,
+        faultline::diagnostic::Severity::Error,
+        "the gateway goes down with it"
+    );
+    let fate = found
+        .iter()
+        .find(|f| f.code == "shared-fate" && f.subject == "cb-a")
+        .unwrap();
+    for id in [
+        "vpn-gateway",
+        "remote-mgmt",
+        "customer-notice",
+        "office-router",
+    ] {
+        assert!(
+            fate.affected.iter().any(|a| a == id),
+            "{id} in {:?}",
+            fate.affected
+        );
     }
 }
 
 #[test]
 fn storage_incidents_are_single_events() {
     let iaas = findings_of(&layout_path("incidents/02-municipal-iaas-storage.ron"));
-    assert!(iaas.iter().any(|f| f.code == "spof" && f.event.as_ref().is_some_and(|e| e.kind == "common")));
-    assert!(iaas.iter().any(|f| f.code == "shared-fate" && f.event.as_ref().is_some_and(|e| e.kind == "common")));
-    let mail = findings_of(&layout_path("incidents/03-mail-contact-network-storage.ron"));
+    assert!(
+        iaas.iter()
+            .any(|f| f.code == "spof" && f.event.as_ref().is_some_and(|e| e.kind == "common"))
+    );
+    assert!(
+        iaas.iter().any(
+            |f| f.code == "shared-fate" && f.event.as_ref().is_some_and(|e| e.kind == "common")
+        )
+    );
+    let mail = findings_of(&layout_path(
+        "incidents/03-mail-contact-network-storage.ron",
+    ));
     assert!(has(&mail, "spof", "shared-storage"), "{}", listing(&mail));
     let monitoring = findings_of(&layout_path("incidents/05-remote-monitoring-storage.ron"));
-    assert!(has(&monitoring, "spof", "online-storage"), "{}", listing(&monitoring));
-    assert!(has(&monitoring, "shared-fate", "online-storage"), "{}", listing(&monitoring));
+    assert!(
+        has(&monitoring, "spof", "online-storage"),
+        "{}",
+        listing(&monitoring)
+    );
+    assert!(
+        has(&monitoring, "shared-fate", "online-storage"),
+        "{}",
+        listing(&monitoring)
+    );
 }
 
 #[test]
 fn json_output_follows_the_contract() {
-    let run = faultline(&["check", "tests/fixtures/format-example.ron", "--format", "json"]);
+    let run = faultline(&[
+        "check",
+        "tests/fixtures/format-example.ron",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 1);
     let v = json(&run);
     assert_eq!(v["layout"], "Desktop VPN gateway rack");
     let s = &v["summary"];
-    assert_eq!((s["power_elements"].as_u64(), s["racks"].as_u64()), (Some(9), Some(1)));
-    assert_eq!((s["devices"].as_u64(), s["services"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(
+        (s["power_elements"].as_u64(), s["racks"].as_u64()),
+        (Some(9), Some(1))
+    );
+    assert_eq!(
+        (s["devices"].as_u64(), s["services"].as_u64()),
+        (Some(3), Some(2))
+    );
     let findings = v["findings"].as_array().unwrap();
     let errors = findings.iter().filter(|f| f["severity"] == "error").count() as u64;
     assert_eq!(s["errors"].as_u64(), Some(errors));
     let trip = findings.iter().find(|f| f["code"] == "short-trip").unwrap();
     assert_eq!(trip["subject"], "cb-a");
-    assert_eq!((trip["line"].as_u64(), trip["column"].as_u64()), (Some(11), Some(21)));
-    assert!(trip.get("event").is_none(), "short-trip is not one sweep event");
-    let spof = findings.iter().find(|f| f["code"] == "spof" && f["subject"] == "cb-a").unwrap();
-    assert_eq!(spof["event"], serde_json::json!({"kind": "fail", "id": "cb-a"}));
+    assert_eq!(
+        (trip["line"].as_u64(), trip["column"].as_u64()),
+        (Some(11), Some(21))
+    );
+    assert!(
+        trip.get("event").is_none(),
+        "short-trip is not one sweep event"
+    );
+    let spof = findings
+        .iter()
+        .find(|f| f["code"] == "spof" && f["subject"] == "cb-a")
+        .unwrap();
+    assert_eq!(
+        spof["event"],
+        serde_json::json!({"kind": "fail", "id": "cb-a"})
+    );
     assert_eq!(
         spof["affected"],
         serde_json::json!(["controller", "office-router", "remote-mgmt", "vpn-gateway"])
@@ -123,10 +194,17 @@ fn exit_status_follows_fail_on() {
     // the format example has errors and warnings.
     let example = "tests/fixtures/format-example.ron";
     assert_eq!(faultline(&["check", example]).code, 1);
-    assert_eq!(faultline(&["check", example, "--fail-on", "warning"]).code, 1);
+    assert_eq!(
+        faultline(&["check", example, "--fail-on", "warning"]).code,
+        1
+    );
     let warnings_only = crate::util::fixture("warnings-only.ron");
     let path = warnings_only.to_str().unwrap();
-    assert_eq!(faultline(&["check", path]).code, 0, "warnings do not fail by default");
+    assert_eq!(
+        faultline(&["check", path]).code,
+        0,
+        "warnings do not fail by default"
+    );
     assert_eq!(faultline(&["check", path, "--fail-on", "warning"]).code, 1);
     assert_eq!(faultline(&["check", "no/such/file.ron"]).code, 2);
     assert_eq!(faultline(&["check"]).code, 2, "usage error");
@@ -139,7 +217,13 @@ fn allow_lists_accept_findings_without_failing() {
     assert_eq!(run.code, 0, "every error is allowed:\n{}", run.stdout);
     assert!(v["summary"]["allowed"].as_u64().unwrap() >= 2);
     assert_eq!(v["summary"]["errors"].as_u64(), Some(0));
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["allowed"] == true));
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["allowed"] == true)
+    );
 }
 
 #[test]
@@ -147,10 +231,21 @@ fn human_output_is_plain_when_piped() {
     let run = faultline(&["check", "tests/fixtures/format-example.ron"]);
     assert!(!run.stdout.contains('\x1b'), "no colour codes when piped");
     assert!(run.stdout.contains("error[short-trip]"));
-    assert!(run.stdout.contains(" --> tests/fixtures/format-example.ron:11:21"));
+    assert!(
+        run.stdout
+            .contains(" --> tests/fixtures/format-example.ron:11:21")
+    );
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert!(lines[lines.len() - 2].starts_with("faultline: tests/fixtures/format-example.ron: "), "{}", run.stdout);
-    assert!(lines[lines.len() - 1].starts_with("tier estimate: "), "{}", run.stdout);
+    assert!(
+        lines[lines.len() - 2].starts_with("faultline: tests/fixtures/format-example.ron: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[lines.len() - 1].starts_with("tier estimate: "),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -170,7 +265,16 @@ fn tier_estimate_reads_the_findings() {
     assert_eq!(level, "concurrently-maintainable");
     assert_eq!(reasons, serde_json::json!(["1 shared-fate", "1 spof"]));
     // Losing one UPS takes the service down via overload.
-    assert_eq!(tier("layouts/incidents/04-time-attendance-failover.ron").0, "basic");
+    assert_eq!(
+        tier("layouts/incidents/04-time-attendance-failover.ron").0,
+        "basic"
+    );
     let human = faultline(&["check", "tests/fixtures/warnings-only.ron"]);
-    assert!(human.stdout.contains("tier estimate: fault-tolerant; an estimate"), "{}", human.stdout);
+    assert!(
+        human
+            .stdout
+            .contains("tier estimate: fault-tolerant; an estimate"),
+        "{}",
+        human.stdout
+    );
 }

@@ -68,35 +68,76 @@ fn cut_sets_agree_with_brute_force() {
         let order1 = cut_sets(&a, &targets, 1);
         for ((_, one), (_, two)) in order1.targets.iter().zip(&cuts.targets) {
             let singles: Vec<&Cut> = two.iter().filter(|c| matches!(c, Cut::One(_))).collect();
-            assert_eq!(one.iter().collect::<Vec<_>>(), singles, "seed {seed}: --order 1");
+            assert_eq!(
+                one.iter().collect::<Vec<_>>(),
+                singles,
+                "seed {seed}: --order 1"
+            );
         }
     }
-    assert!(pairs_seen > 1000, "random layouts should have many double faults ({pairs_seen})");
+    assert!(
+        pairs_seen > 1000,
+        "random layouts should have many double faults ({pairs_seen})"
+    );
 }
 
 #[test]
 fn the_cuts_command_lists_single_points_and_pairs() {
-    let run = faultline(&["cuts", "tests/fixtures/format-example.ron", "--format", "json"]);
+    let run = faultline(&[
+        "cuts",
+        "tests/fixtures/format-example.ron",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 1, "single points of failure exist");
     let v = json(&run);
     assert_eq!(v["targets"][0]["id"], "vpn-gateway");
     let sets = v["targets"][0]["cut_sets"].as_array().unwrap();
     // Order 1 first, then pairs; within an order, sorted by events.
     assert_eq!(sets[0], json!([{"kind": "fail", "id": "ats"}]));
-    assert_eq!(sets.last().unwrap(), &json!([{"kind": "fail", "id": "gen"}, {"kind": "fail", "id": "utility"}]));
+    assert_eq!(
+        sets.last().unwrap(),
+        &json!([{"kind": "fail", "id": "gen"}, {"kind": "fail", "id": "utility"}])
+    );
     let orders: Vec<usize> = sets.iter().map(|s| s.as_array().unwrap().len()).collect();
     assert!(orders.windows(2).all(|w| w[0] <= w[1]), "{orders:?}");
     assert_eq!(orders.iter().filter(|&&o| o == 1).count(), 10);
 
-    let one = json(&faultline(&["cuts", "tests/fixtures/format-example.ron", "--order", "1", "--format", "json"]));
+    let one = json(&faultline(&[
+        "cuts",
+        "tests/fixtures/format-example.ron",
+        "--order",
+        "1",
+        "--format",
+        "json",
+    ]));
     assert_eq!(one["targets"][0]["cut_sets"].as_array().unwrap().len(), 10);
 
-    let mail = json(&faultline(&["cuts", "tests/fixtures/format-example.ron", "--target", "mail", "--format", "json"]));
+    let mail = json(&faultline(&[
+        "cuts",
+        "tests/fixtures/format-example.ron",
+        "--target",
+        "mail",
+        "--format",
+        "json",
+    ]));
     assert_eq!(mail["targets"][0]["id"], "mail");
-    let bad = faultline(&["cuts", "tests/fixtures/format-example.ron", "--target", "male"]);
+    let bad = faultline(&[
+        "cuts",
+        "tests/fixtures/format-example.ron",
+        "--target",
+        "male",
+    ]);
     assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("did you mean \"mail\""), "{}", bad.stderr);
-    assert_eq!(faultline(&["cuts", "tests/fixtures/format-example.ron", "--order", "3"]).code, 2);
+    assert!(
+        bad.stderr.contains("did you mean \"mail\""),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(
+        faultline(&["cuts", "tests/fixtures/format-example.ron", "--order", "3"]).code,
+        2
+    );
 }
 
 #[test]
@@ -104,19 +145,39 @@ fn export_writes_mef_and_json_atomically() {
     let dir = std::env::temp_dir().join(format!("faultline-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join("example.xml");
-    let run = faultline(&["export", "tests/fixtures/format-example.ron", "--format", "opsa-mef", "-o", out.to_str().unwrap()]);
+    let run = faultline(&[
+        "export",
+        "tests/fixtures/format-example.ron",
+        "--format",
+        "opsa-mef",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let xml = std::fs::read_to_string(&out).unwrap();
     assert!(xml.contains("<define-gate name=\"top-vpn-gateway\">"));
-    assert!(xml.contains("<define-basic-event name=\"short-controller_psu1\"><label>short controller/psu1</label>"));
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(xml.contains(
+        "<define-basic-event name=\"short-controller_psu1\"><label>short controller/psu1</label>"
+    ));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
 
     // JSON export loads back as the same layout.
     let json_path = dir.join("example.json");
-    let run = faultline(&["export", "tests/fixtures/format-example.ron", "--format", "json", "-o", json_path.to_str().unwrap()]);
+    let run = faultline(&[
+        "export",
+        "tests/fixtures/format-example.ron",
+        "--format",
+        "json",
+        "-o",
+        json_path.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let back = faultline::model::load_path(&json_path).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let back =
+        faultline::model::load_path(&json_path).unwrap_or_else(|e| panic!("{}", e.render(false)));
     let original = crate::util::load(&crate::util::fixture("format-example.ron"));
     assert_eq!(back.layout, original.layout);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -10,3 +10,4 @@ mod oracle;
 mod properties;
 mod scram;
 mod trip;
+mod validation;

@@ -187,7 +187,11 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
             } else {
                 vec![]
             };
-            let roles = if rng.chance(15) { vec![Role::Management] } else { vec![] };
+            let roles = if rng.chance(15) {
+                vec![Role::Management]
+            } else {
+                vec![]
+            };
             devices.push(Device {
                 id: id.clone(),
                 kind: DeviceKind::Server,
@@ -214,7 +218,9 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
     for s in 0..1 + rng.below(4) {
         let mut pool = device_ids.clone();
         pool.extend(services.iter().map(|s| s.id.clone()));
-        let needs = (0..1 + rng.below(2)).map(|_| random_need(rng, &pool)).collect();
+        let needs = (0..1 + rng.below(2))
+            .map(|_| random_need(rng, &pool))
+            .collect();
         services.push(Service {
             id: format!("svc{s}"),
             needs,
@@ -225,7 +231,11 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
         });
     }
     if rng.chance(50) {
-        let pool: Vec<String> = device_ids.iter().chain(services.iter().map(|s| &s.id)).cloned().collect();
+        let pool: Vec<String> = device_ids
+            .iter()
+            .chain(services.iter().map(|s| &s.id))
+            .cloned()
+            .collect();
         services.push(Service {
             id: "mgmt".into(),
             needs: vec![random_need(rng, &pool)],
@@ -240,7 +250,8 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
     candidates.extend(device_ids.iter().cloned());
     for rack in &racks {
         for dev in &rack.devices {
-            candidates.extend((0..dev.psus.len()).map(|i| format!("{}/{}", dev.id, dev.psu_name(i))));
+            candidates
+                .extend((0..dev.psus.len()).map(|i| format!("{}/{}", dev.id, dev.psu_name(i))));
         }
     }
     let common_causes = (0..rng.below(3))
@@ -401,7 +412,9 @@ impl<'a> Oracle<'a> {
                     .filter(|&i| l[&format!("{}/{}", d.id, d.psu_name(i))])
                     .count() as u32
             };
-            if (psus(now) == d.psus_needed && psus(base) > d.psus_needed) || d.needs.iter().any(tight) {
+            if (psus(now) == d.psus_needed && psus(base) > d.psus_needed)
+                || d.needs.iter().any(tight)
+            {
                 out.insert(d.id.clone());
             }
         }
@@ -449,7 +462,11 @@ fn to_oracle(a: &Analysis, e: Event) -> OracleEvent {
     }
 }
 
-fn oracle_impact(o: &Oracle<'_>, base: &Live, events: &[OracleEvent]) -> (BTreeSet<String>, BTreeSet<String>) {
+fn oracle_impact(
+    o: &Oracle<'_>,
+    base: &Live,
+    events: &[OracleEvent],
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut failed = HashSet::new();
     for e in events {
         failed.extend(oracle_failures(o, base, e));
@@ -463,7 +480,11 @@ fn oracle_impact(o: &Oracle<'_>, base: &Live, events: &[OracleEvent]) -> (BTreeS
     (down, o.degraded(base, &now))
 }
 
-fn engine_sets(a: &Analysis, down: &[u32], degraded: &[u32]) -> (BTreeSet<String>, BTreeSet<String>) {
+fn engine_sets(
+    a: &Analysis,
+    down: &[u32],
+    degraded: &[u32],
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let ids = |v: &[u32]| v.iter().map(|&n| a.graph.id(n).to_string()).collect();
     (ids(down), ids(degraded))
 }
@@ -480,14 +501,20 @@ fn sweep_agrees_with_brute_force_on_random_layouts() {
         // The random layout must itself be valid, or the comparison means
         // nothing.
         if let Err(e) = faultline::model::load_str("random.ron", text) {
-            panic!("seed {seed}: generated layout is invalid:\n{}", e.render(false));
+            panic!(
+                "seed {seed}: generated layout is invalid:\n{}",
+                e.render(false)
+            );
         }
         let oracle = Oracle::new(&layout);
         let base = oracle.evaluate(&HashSet::new());
         let analysis = Analysis::new(&layout);
         for (id, live) in &base {
             let n = analysis.graph.node(id).unwrap();
-            assert_eq!(analysis.base.live[n as usize], *live, "seed {seed}: base state of {id}");
+            assert_eq!(
+                analysis.base.live[n as usize], *live,
+                "seed {seed}: base state of {id}"
+            );
         }
         analysis.sweep(|event, scenario| {
             let visible: Vec<u32> = scenario
@@ -498,11 +525,19 @@ fn sweep_agrees_with_brute_force_on_random_layouts() {
                 .collect();
             let got = engine_sets(&analysis, &visible, &scenario.degraded());
             let want = oracle_impact(&oracle, &base, &[to_oracle(&analysis, event)]);
-            assert_eq!(got, want, "seed {seed}: event {}", event.describe(&analysis.graph));
+            assert_eq!(
+                got,
+                want,
+                "seed {seed}: event {}",
+                event.describe(&analysis.graph)
+            );
             events_checked += 1;
         });
     }
-    assert!(events_checked > LAYOUTS as usize * 10, "only {events_checked} events checked");
+    assert!(
+        events_checked > LAYOUTS as usize * 10,
+        "only {events_checked} events checked"
+    );
 }
 
 #[test]
@@ -519,7 +554,8 @@ fn event_sets_agree_with_brute_force() {
             let events: Vec<Event> = (0..k).map(|_| *rng.pick(&universe)).collect();
             let Impact { down, degraded, .. } = analysis.impact(&events);
             let got = engine_sets(&analysis, &down, &degraded);
-            let oracle_events: Vec<OracleEvent> = events.iter().map(|&e| to_oracle(&analysis, e)).collect();
+            let oracle_events: Vec<OracleEvent> =
+                events.iter().map(|&e| to_oracle(&analysis, e)).collect();
             let want = oracle_impact(&oracle, &base, &oracle_events);
             assert_eq!(got, want, "seed {seed}: events {oracle_events:?}");
         }

@@ -26,7 +26,10 @@ fn adding_events_never_brings_anything_back() {
             let second = *rng.pick(&universe);
             let one = down_set(&a, &[first]);
             let both = down_set(&a, &[first, second]);
-            assert!(one.is_subset(&both), "seed {seed}: {first:?} then {second:?}");
+            assert!(
+                one.is_subset(&both),
+                "seed {seed}: {first:?} then {second:?}"
+            );
             // Order does not matter.
             assert_eq!(both, down_set(&a, &[second, first]), "seed {seed}");
         }
@@ -46,11 +49,19 @@ fn nothing_upstream_of_a_failure_goes_down() {
             let mut seen = BTreeSet::new();
             while let Some(u) = stack.pop() {
                 if seen.insert(u) {
-                    assert!(!down.contains(&u), "seed {seed}: failing {} took down {} above it", g.id(n), g.id(u));
+                    assert!(
+                        !down.contains(&u),
+                        "seed {seed}: failing {} took down {} above it",
+                        g.id(n),
+                        g.id(u)
+                    );
                     stack.extend_from_slice(g.inputs(u));
                 }
             }
-            assert!(down.contains(&n) || !a.liveness_base.live[n as usize], "the failed element is down");
+            assert!(
+                down.contains(&n) || !a.liveness_base.live[n as usize],
+                "the failed element is down"
+            );
         }
     }
 }
@@ -80,7 +91,10 @@ fn from_scratch(a: &Analysis, events: &[Event], cascade: bool) -> (Vec<bool>, Ve
         let over: Vec<NodeId> = g
             .power
             .clone()
-            .filter(|&n| live[n as usize] && faultline::engine::load::is_overloaded(flow.load(n), g.capacity_w(n)))
+            .filter(|&n| {
+                live[n as usize]
+                    && faultline::engine::load::is_overloaded(flow.load(n), g.capacity_w(n))
+            })
             .collect();
         if over.is_empty() {
             return (live, tripped);
@@ -127,7 +141,11 @@ fn incremental_what_ifs_equal_from_scratch_with_and_without_cascade() {
             for cascade in [false, true] {
                 let (impact, w) = a.impact_with_loads(&evs, cascade);
                 let (live, tripped) = from_scratch(&a, &evs, cascade);
-                assert_eq!(w.scenario.live(), &live[..], "seed {seed}, cascade {cascade}: {evs:?}");
+                assert_eq!(
+                    w.scenario.live(),
+                    &live[..],
+                    "seed {seed}, cascade {cascade}: {evs:?}"
+                );
                 let got: Vec<NodeId> = impact.tripped.iter().map(|t| t.node).collect();
                 assert_eq!(got, tripped, "seed {seed}: trips for {evs:?}");
                 // Deterministic: the same question, the same answer.

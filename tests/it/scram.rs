@@ -76,7 +76,10 @@ fn attribute(tag: &str, name: &str) -> String {
 }
 
 /// faultline's cut sets of every exported top, as basic-event names.
-fn faultline_cut_sets(a: &Analysis, export: &mef::MefExport) -> BTreeMap<String, BTreeSet<BTreeSet<String>>> {
+fn faultline_cut_sets(
+    a: &Analysis,
+    export: &mef::MefExport,
+) -> BTreeMap<String, BTreeSet<BTreeSet<String>>> {
     let targets: Vec<u32> = export.tops.iter().map(|(t, _)| *t).collect();
     let sets = cut_sets(a, &targets, 2);
     let name = |e: u32| export.events[e as usize].clone();
@@ -106,7 +109,10 @@ fn compare(layout: &Layout, label: &str, dir: &Path) -> usize {
     let ours = faultline_cut_sets(&a, &export);
     for (top, cuts) in &ours {
         let scram = theirs.get(top).cloned().unwrap_or_default();
-        assert_eq!(cuts, &scram, "{label}: cut sets of {top} differ from SCRAM's");
+        assert_eq!(
+            cuts, &scram,
+            "{label}: cut sets of {top} differ from SCRAM's"
+        );
     }
     ours.values().map(BTreeSet::len).sum()
 }

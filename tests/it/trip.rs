@@ -12,7 +12,11 @@ const EXAMPLE: &str = "tests/fixtures/format-example.ron";
 #[test]
 fn failing_a_breaker_takes_down_what_it_alone_feeds() {
     let run = faultline(&["trip", EXAMPLE, "cb-a", "--format", "json"]);
-    assert_eq!(run.code, 1, "a critical service goes down: exit 1\n{}", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "a critical service goes down: exit 1\n{}",
+        run.stderr
+    );
     assert_eq!(
         json(&run),
         json!({
@@ -59,28 +63,54 @@ fn events_combine() {
     let v = json(&run);
     assert_eq!(
         v["down"]["power"],
-        json!(["ats", "cb-a", "cb-b", "gen", "panel-1", "pdu-a", "pdu-b", "ups", "utility"])
+        json!([
+            "ats", "cb-a", "cb-b", "gen", "panel-1", "pdu-a", "pdu-b", "ups", "utility"
+        ])
     );
-    assert_eq!(v["down"]["devices"], json!(["controller", "mail", "office-router"]));
+    assert_eq!(
+        v["down"]["devices"],
+        json!(["controller", "mail", "office-router"])
+    );
 }
 
 #[test]
 fn human_output_lists_what_went_down() {
     let run = faultline(&["trip", EXAMPLE, "cb-a"]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("down services (2): remote-mgmt, vpn-gateway (critical)"), "{}", run.stdout);
-    assert!(run.stdout.contains("degraded devices (1): mail"), "{}", run.stdout);
-    assert!(run.stdout.contains("1 critical service down: vpn-gateway"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("down services (2): remote-mgmt, vpn-gateway (critical)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("degraded devices (1): mail"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("1 critical service down: vpn-gateway"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn unknown_ids_name_the_closest_one() {
     let run = faultline(&["trip", EXAMPLE, "cb-x"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean \"cb-a\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean \"cb-a\""),
+        "{}",
+        run.stderr
+    );
     let run = faultline(&["trip", EXAMPLE, "--short", "controller/psu9"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("did you mean \"controller/psu1\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean \"controller/psu1\""),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
