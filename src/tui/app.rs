@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 use ratatui::layout::Rect;
 
 use super::tree::{self, Item, NONE, Tree};
-use crate::engine::{Analysis, Event, Impact, NodeId, NodeKind, events};
+use crate::engine::{Analysis, Event, Impact, NodeId, NodeKind, Trip, events};
 use crate::findings::{self, Finding};
 use crate::model::Loaded;
 use crate::model::format::{Device, PowerElement};
@@ -60,8 +60,10 @@ pub enum State {
     Down,
     /// Failed by an event directly.
     Failed,
-    /// Opened by a short below it.
+    /// Opened by a short below it, or by overload in the cascade.
     Tripped,
+    /// Live above its capacity (with the cascade off; with it, it trips).
+    Overloaded,
     /// Down with no events at all (an `unpowered` finding).
     Unpowered,
 }
@@ -127,6 +129,8 @@ pub struct Model {
     pub loaded: Loaded,
     pub analysis: Analysis,
     pub findings: Vec<Finding>,
+    /// Counts by severity, for titles drawn every frame.
+    pub counts: findings::Counts,
     pub racks: Vec<RackInfo>,
     /// For each power element: the rack it is placed in, if any.
     pdu_rack: Vec<Option<u32>>,
@@ -178,6 +182,7 @@ impl Model {
         Model {
             loaded,
             analysis,
+            counts: findings::count(&findings),
             findings,
             racks,
             pdu_rack,
@@ -272,7 +277,12 @@ pub struct Summary {
     pub psus_down: usize,
     pub power_down: usize,
     pub degraded: usize,
-    pub tripped: Vec<NodeId>,
+    /// Opened by a short below them.
+    pub short_trips: Vec<NodeId>,
+    /// Tripped on overload by the cascade, in round order.
+    pub overload_trips: Vec<Trip>,
+    /// Above capacity and still live (only with the cascade off).
+    pub overloaded: Vec<Trip>,
 }
 
 /// The events and what they do to every node.
@@ -281,8 +291,13 @@ pub struct WhatIf {
     undo: Vec<Vec<Event>>,
     /// A finding's event shown on top of the events until kept or dropped.
     pub preview: Option<Event>,
+    /// Let overloaded elements trip (analysis.md, "Cascade"); off shows
+    /// the state before any overload trip, as `trip --no-cascade` does.
+    pub cascade: bool,
     pub impact: Impact,
     pub state: Vec<State>,
+    /// Watts each power element carries now.
+    pub loads: Vec<f64>,
     pub summary: Summary,
     /// Bumped on every change, so caches know when they are stale.
     pub generation: u64,
@@ -294,8 +309,10 @@ impl WhatIf {
             events: Vec::new(),
             undo: Vec::new(),
             preview: None,
+            cascade: true,
             impact: Impact::default(),
             state: Vec::new(),
+            loads: Vec::new(),
             summary: Summary::default(),
             generation: 0,
         };
@@ -318,27 +335,47 @@ impl WhatIf {
         !self.events.is_empty() || self.preview.is_some()
     }
 
-    /// Ask the engine again. Its cost follows what the events take down,
-    /// plus one pass over the state array to colour every node.
+    /// Ask the engine again. Its cost follows what the events change, plus
+    /// one pass over the state array to colour every node.
     pub fn recompute(&mut self, model: &Model) {
         let a = &model.analysis;
         let g = &a.graph;
         let all = self.effective();
-        self.impact = a.impact(&all);
-        let base = &a.base.live;
+        let (impact, w) = a.impact_with_loads(&all, self.cascade);
+        self.loads.clear();
+        self.loads
+            .extend_from_slice(&w.flow.loads()[..g.power.end as usize]);
+        drop(w);
+        self.impact = impact;
+        let base = if self.cascade {
+            &a.base.live
+        } else {
+            &a.liveness_base.live
+        };
         self.state.clear();
         self.state.extend(
             base.iter()
                 .map(|&live| if live { State::Live } else { State::Unpowered }),
         );
         self.state.resize(g.len(), State::Live);
+        if self.cascade {
+            for t in &a.base_trips {
+                self.state[t.node as usize] = State::Tripped;
+            }
+        }
         for &n in &self.impact.degraded {
             self.state[n as usize] = State::Degraded;
         }
         for &n in &self.impact.down {
             self.state[n as usize] = State::Down;
         }
-        let mut tripped = Vec::new();
+        for t in &self.impact.overloaded {
+            self.state[t.node as usize] = State::Overloaded;
+        }
+        for t in &self.impact.tripped {
+            self.state[t.node as usize] = State::Tripped;
+        }
+        let mut short_trips = Vec::new();
         for &e in &all {
             let hit = a.failures(e);
             for (i, &n) in hit.iter().enumerate() {
@@ -349,14 +386,16 @@ impl WhatIf {
                     State::Failed
                 };
                 if is_trip {
-                    tripped.push(n);
+                    short_trips.push(n);
                 }
             }
         }
-        tripped.sort_unstable();
-        tripped.dedup();
+        short_trips.sort_unstable();
+        short_trips.dedup();
         let mut s = Summary {
-            tripped,
+            short_trips,
+            overload_trips: self.impact.tripped.clone(),
+            overloaded: self.impact.overloaded.clone(),
             ..Summary::default()
         };
         for &n in &self.impact.down {
@@ -377,6 +416,21 @@ impl WhatIf {
         s.degraded = self.impact.degraded.len();
         self.summary = s;
         self.generation += 1;
+    }
+
+    /// The overload trip of `n` in this state or the base state, if any.
+    pub fn trip_of<'m>(&'m self, model: &'m Model, n: NodeId) -> Option<&'m Trip> {
+        self.impact
+            .tripped
+            .iter()
+            .chain(self.impact.overloaded.iter())
+            .chain(model.analysis.base_trips.iter().filter(|_| self.cascade))
+            .find(|t| t.node == n)
+    }
+
+    pub fn set_cascade(&mut self, on: bool, model: &Model) {
+        self.cascade = on;
+        self.recompute(model);
     }
 
     fn set(&mut self, events: Vec<Event>, model: &Model) {
@@ -441,6 +495,8 @@ pub struct Radius {
     pub power: Vec<NodeId>,
     pub psus: usize,
     pub degraded: Vec<NodeId>,
+    /// Overload trips it would add.
+    pub tripped: Vec<Trip>,
 }
 
 /// The event the `f`/Space key means for a target: fail an element,
@@ -661,8 +717,11 @@ impl App {
         }
     }
 
-    /// Recompute the inspector's "if it fails" for the selection when the
-    /// selection or the what-if changed.
+    /// Note that the inspector's "if it fails" needs computing again when
+    /// the selection or the what-if changed. The work itself waits for
+    /// [`App::settle`]: failing a UPS of a large hall is a big question, and
+    /// the recoloured screen should not wait for it, nor should a cursor
+    /// passing over the UPS.
     pub fn refresh_radius(&mut self) {
         let Some(t) = self.selected else {
             self.radius = None;
@@ -676,7 +735,25 @@ impl App {
         {
             return;
         }
-        self.radius = Some(self.compute_radius(t));
+        self.radius = None;
+    }
+
+    /// Whether [`App::settle`] has work to do.
+    pub fn unsettled(&self) -> bool {
+        self.selected.is_some() && self.radius.is_none()
+    }
+
+    /// Do the deferred work (the selection's blast radius). The event loop
+    /// calls this when no input is waiting; returns whether anything
+    /// changed on screen.
+    pub fn settle(&mut self) -> bool {
+        match self.selected {
+            Some(t) if self.radius.is_none() => {
+                self.radius = Some(self.compute_radius(t));
+                true
+            }
+            _ => false,
+        }
     }
 
     fn radius_event(&self, t: Target) -> Option<Event> {
@@ -702,6 +779,7 @@ impl App {
             power: Vec::new(),
             psus: 0,
             degraded: Vec::new(),
+            tripped: Vec::new(),
         };
         let Some(e) = event else { return r };
         let mut all = self.whatif.effective();
@@ -716,8 +794,17 @@ impl App {
             }
         }
         all.push(e);
-        let after = self.model.analysis.impact(&all);
+        let (after, _) = self
+            .model
+            .analysis
+            .impact_with_loads(&all, self.whatif.cascade);
         let now = &self.whatif.impact;
+        r.tripped = after
+            .tripped
+            .iter()
+            .filter(|t| !now.tripped.iter().any(|x| x.node == t.node))
+            .copied()
+            .collect();
         for n in minus(&after.down, &now.down) {
             if g.is_service(n) {
                 if g.is_critical(n) {
@@ -776,7 +863,7 @@ impl App {
         let on = self.whatif.toggle(e, &self.model);
         let what = e.describe(self.model.graph());
         let mut text = if on {
-            what
+            format!("added {what}")
         } else {
             format!("restored: {what}")
         };
@@ -788,6 +875,7 @@ impl App {
                 }
             }
         }
+        text.push_str(" (u undoes, r resets)");
         self.say(text, Tone::Info);
         self.refresh_radius();
     }
@@ -1058,6 +1146,18 @@ impl App {
     /// What kind a node is, for labels ("breaker", "PSU").
     pub fn kind_label(&self, n: NodeId) -> &'static str {
         crate::engine::graph::kind_label(self.model.graph().kind(n))
+    }
+
+    /// A power element's load now and its capacity (infinite when it has
+    /// no rating).
+    pub fn load(&self, n: NodeId) -> Option<(f64, f64)> {
+        let load = *self.whatif.loads.get(n as usize)?;
+        Some((load, self.model.graph().capacity_w(n)))
+    }
+
+    /// The policy's continuous-load limit in percent.
+    pub fn derating_pct(&self) -> f64 {
+        self.model.loaded.layout.policy.continuous_load_pct
     }
 
     pub fn state(&self, n: NodeId) -> State {

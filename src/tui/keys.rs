@@ -33,6 +33,7 @@ pub enum Action {
     TripAbove,
     ToggleCommon,
     Undo,
+    ToggleCascade,
     Reset,
     PrevRack,
     NextRack,
@@ -180,7 +181,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[key(KeyCode::Enter)],
         action: Action::Activate,
         group: MOVE,
-        help: "tree: expand/collapse; findings: jump to the subject and preview its blast radius (again: keep it)",
+        help: "tree: fold; findings: jump, preview (again: keep)",
         hint: None,
     },
     Binding {
@@ -188,7 +189,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('f'), ch(' ')],
         action: Action::ToggleFail,
         group: WHATIF,
-        help: "fail / restore the selected element, device or PSU (on a group: common)",
+        help: "fail / restore the selection (element, device, PSU, group)",
         hint: Some("fail"),
     },
     Binding {
@@ -196,7 +197,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('s')],
         action: Action::ToggleShort,
         group: WHATIF,
-        help: "short the selected PSU (on a device: the PSU on this feed) and trip the breaker above it",
+        help: "short a PSU (on a device: the one on this row's feed)",
         hint: Some("short"),
     },
     Binding {
@@ -204,7 +205,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('t')],
         action: Action::TripAbove,
         group: WHATIF,
-        help: "trip / restore the breaker that protects the selected device or PSU",
+        help: "trip / restore the breaker protecting the device or PSU",
         hint: Some("trip"),
     },
     Binding {
@@ -230,6 +231,14 @@ pub static BINDINGS: &[Binding] = &[
         group: WHATIF,
         help: "reset: clear every what-if event",
         hint: Some("reset"),
+    },
+    Binding {
+        mode: Mode::Normal,
+        keys: &[ch('o')],
+        action: Action::ToggleCascade,
+        group: WHATIF,
+        help: "overload cascade on / off (off: before any overload trip)",
+        hint: None,
     },
     Binding {
         mode: Mode::Normal,
@@ -276,7 +285,7 @@ pub static BINDINGS: &[Binding] = &[
         keys: &[ch('e')],
         action: Action::ExpandAll,
         group: FIND,
-        help: "expand every power element (PDUs stay as they are)",
+        help: "expand every power element but the rack PDUs",
         hint: None,
     },
     Binding {

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
@@ -88,8 +88,9 @@ pub fn run(file: Option<&Path>) -> u8 {
 fn run_terminal(app: &mut App) -> io::Result<u8> {
     let signals = Signals::register()?;
     let guard = TerminalGuard::enter()?;
+    // No `terminal.clear()`: it asks the terminal for the cursor position,
+    // which some terminals never answer; the alternate screen starts blank.
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     let result = event_loop(&mut terminal, app, &signals);
     drop(terminal);
     drop(guard);
@@ -117,6 +118,12 @@ where
         if dirty {
             terminal.draw(|f| views::draw(f, app)).map_err(Into::into)?;
             dirty = false;
+        }
+        // Deferred work runs only while no input waits, so keys are never
+        // queued behind it.
+        if app.unsettled() && !event::poll(Duration::ZERO)? {
+            dirty = app.settle();
+            continue;
         }
         if event::poll(TICK)? {
             // Take everything already queued before drawing again, so a
@@ -182,7 +189,12 @@ impl TerminalGuard {
         install_panic_hook();
         let guard = TerminalGuard;
         enable_raw_mode()?;
-        crossterm::execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            Clear(ClearType::All)
+        )?;
         Ok(guard)
     }
 }

@@ -134,6 +134,17 @@ fn normal(app: &mut App, action: Action) {
                 app.say("nothing to reset", Tone::Info);
             }
         }
+        Action::ToggleCascade => {
+            let on = !app.whatif.cascade;
+            app.whatif.set_cascade(on, &app.model);
+            app.refresh_radius();
+            let text = if on {
+                "overload cascade on: overloaded elements trip, round by round"
+            } else {
+                "overload cascade off: overloaded elements stay up (marked ▲)"
+            };
+            app.say(text, Tone::Info);
+        }
         Action::PrevRack => app.switch_rack(false),
         Action::NextRack => app.switch_rack(true),
         Action::ExpandAll | Action::CollapseAll => {

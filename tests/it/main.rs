@@ -10,4 +10,5 @@ mod oracle;
 mod properties;
 mod scram;
 mod trip;
+mod tui;
 mod validation;

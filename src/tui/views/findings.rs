@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, scroll_window, theme};
-use crate::findings::count;
 use crate::tui::app::{App, Pane};
 
 pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
@@ -15,7 +14,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         super::overlay::reload_error_in(f, area, app);
         return;
     }
-    let c = count(&app.model.findings);
+    let c = &app.model.counts;
     let mut title = vec![Span::raw("Findings")];
     let parts = [
         (

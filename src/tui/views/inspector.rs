@@ -120,6 +120,68 @@ fn title(app: &App, n: NodeId, out: &mut Vec<Line<'static>>) {
         out.push(Line::styled(facts, theme::dim()));
     }
     location(app, g.id(n), out);
+    if g.is_power(n) {
+        load_gauge(app, n, out);
+    }
+}
+
+/// Load against capacity as a bar, with the as-designed load when the
+/// what-if moved it.
+fn load_gauge(app: &App, n: NodeId, out: &mut Vec<Line<'static>>) {
+    let Some((load, cap)) = app.load(n) else {
+        return;
+    };
+    let a = &app.model.analysis;
+    let base_flow = if app.whatif.cascade {
+        &a.base_flow
+    } else {
+        &a.liveness_flow
+    };
+    let base = base_flow.load(n);
+    let mut l = vec![Span::styled("load ", theme::dim())];
+    if cap.is_finite() && cap > 0.0 {
+        let pct = crate::engine::load::utilisation_pct(load, cap);
+        const BAR: usize = 20;
+        let filled = ((pct / 100.0) * BAR as f64).round().clamp(0.0, BAR as f64) as usize;
+        let style = theme::load_style(pct, app.derating_pct());
+        l.push(Span::styled("█".repeat(filled), style));
+        l.push(Span::styled("░".repeat(BAR - filled), theme::dim()));
+        l.push(Span::styled(format!(" {pct:.0}%"), style));
+        l.push(Span::raw(format!(
+            "  {} of {}",
+            theme::watts(load),
+            theme::watts(cap)
+        )));
+    } else {
+        l.push(Span::raw(format!("{} (no rating)", theme::watts(load))));
+    }
+    if (base - load).abs() > 0.5 {
+        l.push(Span::styled(
+            format!("  as designed {}", theme::watts(base)),
+            theme::dim(),
+        ));
+    }
+    out.push(Line::from(l));
+    if let Some(t) = app.whatif.trip_of(&app.model, n) {
+        let text = if t.round == 0 {
+            format!(
+                "above capacity at {:.0}% (the cascade is off)",
+                t.load_pct()
+            )
+        } else if app.whatif.impact.tripped.iter().any(|x| x.node == n) {
+            format!(
+                "tripped on overload at {:.0}% in round {}",
+                t.load_pct(),
+                t.round
+            )
+        } else {
+            format!(
+                "trips on overload with nothing failed ({:.0}%)",
+                t.load_pct()
+            )
+        };
+        out.push(Line::styled(text, theme::glyph_style(State::Tripped)));
+    }
 }
 
 fn location(app: &App, id: &str, out: &mut Vec<Line<'static>>) {
@@ -146,7 +208,7 @@ fn facts(app: &App, n: NodeId) -> String {
     if let Some(el) = app.model.power_element(n) {
         let e = el.electrical();
         if let Some(a) = e.rating_a {
-            parts.push(format!("{} A", num(a)));
+            parts.push(format!("rating {} A", num(a)));
         }
         if let Some(v) = e.volts {
             parts.push(format!("{} V", num(v)));
@@ -327,8 +389,13 @@ fn feeds(app: &App, g: &Graph, n: NodeId, out: &mut Vec<Line<'static>>) {
     }
     out.push(Line::default());
     if shown.is_empty() {
+        let title = if g.is_power(n) {
+            "Feeds "
+        } else {
+            "Needed by "
+        };
         out.push(Line::from(vec![
-            Span::styled("Feeds ", theme::heading()),
+            Span::styled(title, theme::heading()),
             Span::styled("nothing", theme::dim()),
         ]));
         return;
@@ -394,7 +461,16 @@ fn ids(app: &App, nodes: &[NodeId], max: usize) -> String {
 }
 
 fn radius(app: &App, out: &mut Vec<Line<'static>>) {
-    let Some(r) = &app.radius else { return };
+    let Some(r) = &app.radius else {
+        if app.unsettled() {
+            out.push(Line::default());
+            out.push(Line::from(vec![
+                Span::styled("If it fails ", theme::heading()),
+                Span::styled("computing…", theme::dim()),
+            ]));
+        }
+        return;
+    };
     let g = app.model.graph();
     out.push(Line::default());
     let Some(e) = r.event else {
@@ -464,18 +540,14 @@ fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
         parts.push(format!("services: {}", ids(app, &r.services, 6)));
     }
     if !r.devices.is_empty() {
-        parts.push(format!(
-            "{} devices: {}",
-            r.devices.len(),
-            ids(app, &r.devices, 8)
-        ));
+        let n = r.devices.len();
+        let noun = if n == 1 { "device" } else { "devices" };
+        parts.push(format!("{n} {noun}: {}", ids(app, &r.devices, 8)));
     }
     if !r.power.is_empty() {
-        parts.push(format!(
-            "{} power: {}",
-            r.power.len(),
-            ids(app, &r.power, 6)
-        ));
+        let n = r.power.len();
+        let noun = if n == 1 { "element" } else { "elements" };
+        parts.push(format!("{n} power {noun}: {}", ids(app, &r.power, 6)));
     }
     if r.psus > 0 {
         parts.push(format!("{} PSUs", r.psus));
@@ -492,6 +564,24 @@ fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
                 ),
             ]));
         }
+    }
+    if !r.tripped.is_empty() {
+        let trips: Vec<String> = r
+            .tripped
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} ({:.0}%, round {})",
+                    app.model.graph().id(t.node),
+                    t.load_pct(),
+                    t.round
+                )
+            })
+            .collect();
+        out.push(Line::from(vec![
+            Span::styled("  overload trips ", theme::dim()),
+            Span::styled(trips.join(", "), theme::glyph_style(State::Tripped)),
+        ]));
     }
     if !r.degraded.is_empty() {
         out.push(Line::from(vec![

@@ -97,7 +97,9 @@ pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
             Span::styled("✗ ", theme::glyph_style(crate::tui::app::State::Failed)),
             Span::raw("failed  "),
             Span::styled("⊗ ", theme::glyph_style(crate::tui::app::State::Tripped)),
-            Span::raw("tripped"),
+            Span::raw("tripped  "),
+            Span::styled("▲ ", theme::glyph_style(crate::tui::app::State::Overloaded)),
+            Span::raw("overloaded"),
         ]),
         Line::default(),
     ];
@@ -114,7 +116,12 @@ pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
     let max = (lines.len() as u16).saturating_sub(inner.height);
     let scroll = app.help.unwrap_or(0).min(max);
     app.help = Some(scroll);
-    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
 }
 
 /// The diagnostics of an invalid file, over the lower part of the body

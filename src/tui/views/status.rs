@@ -53,6 +53,25 @@ pub fn summary_line(app: &App) -> Line<'static> {
     let g = app.model.graph();
     let mut spans: Vec<Span<'static>> = Vec::new();
     if !w.is_active() {
+        let base_trips = &app.model.analysis.base_trips;
+        if w.cascade && !base_trips.is_empty() {
+            let ids: Vec<String> = base_trips
+                .iter()
+                .map(|t| format!("{} ({:.0}%)", g.id(t.node), t.load_pct()))
+                .collect();
+            spans.push(Span::styled(
+                " AS DESIGNED ",
+                Style::new().fg(Color::Black).bg(Color::Red),
+            ));
+            spans.push(Span::styled(
+                format!(
+                    "  overloaded with nothing failed, tripped: {}",
+                    ids.join(", ")
+                ),
+                theme::critical(),
+            ));
+            return Line::from(spans);
+        }
         spans.push(Span::styled(
             " AS DESIGNED ",
             Style::new().fg(Color::Black).bg(Color::Green),
@@ -77,6 +96,9 @@ pub fn summary_line(app: &App) -> Line<'static> {
         }
     }
     spans.push(Span::raw(format!(" {}", names.join(" + "))));
+    if !w.cascade {
+        spans.push(Span::styled(" (no cascade)", theme::dim()));
+    }
     let s = &w.summary;
     spans.push(Span::styled(" │ ", theme::dim()));
     if s.critical_down.is_empty() {
@@ -86,6 +108,35 @@ pub fn summary_line(app: &App) -> Line<'static> {
         spans.push(Span::styled(
             format!("CRITICAL DOWN: {}", ids.join(", ")),
             theme::critical(),
+        ));
+    }
+    let mut trips: Vec<String> = s
+        .short_trips
+        .iter()
+        .map(|&n| format!("{} (short)", g.id(n)))
+        .collect();
+    trips.extend(
+        s.overload_trips
+            .iter()
+            .map(|t| format!("{} ({:.0}%, round {})", g.id(t.node), t.load_pct(), t.round)),
+    );
+    if !trips.is_empty() {
+        spans.push(Span::styled(" │ tripped: ", theme::dim()));
+        spans.push(Span::styled(
+            trips.join(", "),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
+    if !s.overloaded.is_empty() {
+        let over: Vec<String> = s
+            .overloaded
+            .iter()
+            .map(|t| format!("{} {:.0}%", g.id(t.node), t.load_pct()))
+            .collect();
+        spans.push(Span::styled(" │ overloaded: ", theme::dim()));
+        spans.push(Span::styled(
+            over.join(", "),
+            Style::new().fg(Color::Magenta),
         ));
     }
     let mut parts: Vec<String> = Vec::new();
@@ -112,7 +163,7 @@ pub fn summary_line(app: &App) -> Line<'static> {
     }
     if s.power_down > 0 {
         parts.push(format!(
-            "{} power element{}",
+            "{} element{}",
             s.power_down,
             plural(s.power_down)
         ));
@@ -120,14 +171,6 @@ pub fn summary_line(app: &App) -> Line<'static> {
     if !parts.is_empty() {
         spans.push(Span::styled(" │ down: ", theme::dim()));
         spans.push(Span::styled(parts.join(", "), Style::new().fg(Color::Red)));
-    }
-    if !s.tripped.is_empty() {
-        let ids: Vec<&str> = s.tripped.iter().map(|&n| g.id(n)).collect();
-        spans.push(Span::styled(" │ tripped: ", theme::dim()));
-        spans.push(Span::styled(
-            ids.join(", "),
-            Style::new().fg(Color::Magenta),
-        ));
     }
     if s.degraded > 0 {
         spans.push(Span::styled(" │ degraded: ", theme::dim()));

@@ -13,6 +13,7 @@ pub fn state_glyph(s: State) -> &'static str {
         State::Down | State::Unpowered => "○",
         State::Failed => "✗",
         State::Tripped => "⊗",
+        State::Overloaded => "▲",
     }
 }
 
@@ -25,6 +26,7 @@ pub fn state_word(s: State) -> &'static str {
         State::Failed => "failed",
         State::Tripped => "tripped",
         State::Unpowered => "unpowered",
+        State::Overloaded => "overloaded",
     }
 }
 
@@ -34,7 +36,7 @@ pub fn state_colour(s: State) -> Color {
         State::Degraded => Color::Yellow,
         State::Down | State::Unpowered => Color::Red,
         State::Failed => Color::LightRed,
-        State::Tripped => Color::Magenta,
+        State::Tripped | State::Overloaded => Color::Magenta,
     }
 }
 
@@ -42,7 +44,7 @@ pub fn state_colour(s: State) -> Color {
 pub fn glyph_style(s: State) -> Style {
     let st = Style::new().fg(state_colour(s));
     match s {
-        State::Failed | State::Tripped => st.add_modifier(Modifier::BOLD),
+        State::Failed | State::Tripped | State::Overloaded => st.add_modifier(Modifier::BOLD),
         _ => st,
     }
 }
@@ -52,7 +54,9 @@ pub fn glyph_style(s: State) -> Style {
 pub fn name_style(s: State) -> Style {
     match s {
         State::Live => Style::new(),
-        State::Failed | State::Tripped => glyph_style(s).add_modifier(Modifier::BOLD),
+        State::Failed | State::Tripped | State::Overloaded => {
+            glyph_style(s).add_modifier(Modifier::BOLD)
+        }
         _ => Style::new().fg(state_colour(s)),
     }
 }
@@ -121,4 +125,30 @@ pub fn critical() -> Style {
 
 pub fn good() -> Style {
     Style::new().fg(Color::Green)
+}
+
+/// "850 W", "4.6 kW", "1.25 MW".
+pub fn watts(w: f64) -> String {
+    if !w.is_finite() {
+        return "-".into();
+    }
+    if w.abs() >= 1e6 {
+        format!("{:.2} MW", w / 1e6)
+    } else if w.abs() >= 1e3 {
+        format!("{:.1} kW", w / 1e3)
+    } else {
+        format!("{w:.0} W")
+    }
+}
+
+/// The colour of a utilisation: plain below the policy's continuous
+/// limit, yellow up to 100%, red above.
+pub fn load_style(pct: f64, derating_pct: f64) -> Style {
+    if pct > 100.0 {
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)
+    } else if pct > derating_pct {
+        Style::new().fg(Color::Yellow)
+    } else {
+        Style::new()
+    }
 }

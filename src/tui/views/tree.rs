@@ -55,6 +55,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
 pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
     let g = app.model.graph();
     let mut spans: Vec<Span<'static>> = Vec::with_capacity(8);
+    // The dim description gives way first when the row is too wide, so the
+    // id and the state word stay readable.
+    let mut desc: Option<usize> = None;
     let depth = row.depth.min(MAX_INDENT);
     let mut indent = "  ".repeat(depth as usize);
     if row.depth > MAX_INDENT {
@@ -92,6 +95,7 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
                 theme::glyph_style(st),
             ));
             spans.push(Span::styled(group.id.clone(), theme::name_style(st)));
+            desc = Some(spans.len());
             spans.push(Span::styled(
                 format!("  common cause, {} members", group.members.len()),
                 theme::dim(),
@@ -113,16 +117,77 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
             spans.push(Span::styled(id, theme::name_style(st)));
             let what = describe(app, row);
             if !what.is_empty() {
+                desc = Some(spans.len());
                 spans.push(Span::styled(format!("  {what}"), theme::dim()));
             }
             push_state_word(&mut spans, st);
         }
     }
+    // The load column sits at the right edge; the name part gives way.
+    let load = match row.item {
+        Item::Node(n) if g.is_power(n) && !row.link => load_column(app, n),
+        _ => None,
+    };
+    let width = match &load {
+        Some(l) => width.saturating_sub(l.content.chars().count()),
+        None => width,
+    };
+    let mut used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if let Some(i) = desc {
+        if used > width {
+            let have = spans[i].content.chars().count();
+            let keep = have.saturating_sub(used - width);
+            let text = if keep < 4 {
+                String::new()
+            } else {
+                fit(&spans[i].content, keep)
+            };
+            used = used - have + text.chars().count();
+            spans[i].content = text.into();
+        }
+    }
+    if let Some(l) = load {
+        if used < width {
+            spans.push(Span::raw(" ".repeat(width - used)));
+        }
+        cut(&mut spans, width);
+        spans.push(l);
+        return Line::from(spans);
+    }
+    cut(&mut spans, width);
+    Line::from(spans)
+}
+
+/// " 4.6 kW  63%" for a live element (percent only when it is rated).
+fn load_column(app: &App, n: crate::engine::NodeId) -> Option<Span<'static>> {
+    if app.state(n).is_down() {
+        return None;
+    }
+    let (load, cap) = app.load(n)?;
+    if load <= 0.0 && !cap.is_finite() {
+        return None;
+    }
+    if cap.is_finite() && cap > 0.0 {
+        let pct = crate::engine::load::utilisation_pct(load, cap);
+        Some(Span::styled(
+            format!(" {:>8} {:>4.0}%", theme::watts(load), pct),
+            theme::load_style(pct, app.derating_pct()),
+        ))
+    } else {
+        Some(Span::styled(
+            format!(" {:>8}      ", theme::watts(load)),
+            theme::dim(),
+        ))
+    }
+}
+
+/// Cut spans from the end so they fit `width` (the id, early in the row,
+/// survives longest).
+fn cut(spans: &mut [Span<'static>], width: usize) {
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if used > width && width > 0 {
-        // Cut from the end so the id (early in the row) survives.
+    if used > width {
         let mut left = width;
-        for s in &mut spans {
+        for s in spans.iter_mut() {
             let n = s.content.chars().count();
             if n <= left {
                 left -= n;
@@ -132,7 +197,6 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
             }
         }
     }
-    Line::from(spans)
 }
 
 fn push_state_word(spans: &mut Vec<Span<'static>>, st: crate::tui::app::State) {
@@ -164,11 +228,6 @@ fn describe(app: &App, row: &Row) -> String {
                     ", {devices} device{}",
                     if devices == 1 { "" } else { "s" }
                 ));
-            }
-            if let Some(pos) = g.inputs(n).iter().position(|&i| i == row.via) {
-                if g.inputs(n).len() > 1 {
-                    s.push_str(&format!(", input {}", pos + 1));
-                }
             }
             s
         }
