@@ -10,7 +10,7 @@
 //! The same pass finds unknown field names, so they can all be reported at
 //! once instead of stopping at the first.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 
 use super::format::{expected_fields, expected_variants};

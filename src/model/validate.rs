@@ -1,7 +1,7 @@
 //! Validation: everything that makes a parsed layout unusable, found in one
 //! pass and reported together, each located in the source.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::format::{FINDING_CODES, Layout, Need, PowerElement};
 use super::spans::{Loc, SourceIndex, value_after};
@@ -46,8 +46,8 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnost
         layout,
         index,
         src,
-        ids: HashMap::new(),
-        psu_ids: HashSet::new(),
+        ids: HashMap::default(),
+        psu_ids: HashSet::default(),
         out: Vec::new(),
     };
     v.collect_ids();
@@ -151,7 +151,7 @@ impl<'a> Validator<'a> {
                 .map(|(i, c)| (c.id.as_str(), Target::Common(i))),
         );
 
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
         for (id, target) in all {
             self.check_id_syntax(id, id);
             let count = seen.entry(id).or_insert(0);
@@ -399,7 +399,7 @@ impl<'a> Validator<'a> {
                     ..
                 }
             );
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for (key, input) in el.inputs() {
                 if !seen.insert(input) {
                     if both {
@@ -523,15 +523,16 @@ impl<'a> Validator<'a> {
                 "`psus_needed` is between 1 and the number of PSUs listed".into(),
             );
         }
-        let mut names = HashSet::new();
+        let mut names = HashSet::default();
         for (i, psu) in dev.psus.iter().enumerate() {
             let name = dev.psu_name(i);
-            let psu_loc = self.index.psu(id, i).or_else(|| self.at_id(id));
+            let index = self.index;
+            let psu_loc = move || index.psu(id, i).or_else(|| index.id(id));
             if !valid_id(&name) {
                 self.push(
                     "bad-value",
                     format!("invalid PSU name \"{name}\""),
-                    self.index.psu_field(id, i, "name").or(psu_loc),
+                    self.index.psu_field(id, i, "name").or_else(psu_loc),
                     "PSU names use letters, digits and . _ : -".into(),
                 );
             }
@@ -539,7 +540,7 @@ impl<'a> Validator<'a> {
                 self.push(
                     "duplicate-id",
                     format!("PSU \"{id}/{name}\" is defined twice"),
-                    self.index.psu_field(id, i, "name").or(psu_loc),
+                    self.index.psu_field(id, i, "name").or_else(psu_loc),
                     "give each PSU of a device its own name".into(),
                 );
             }
@@ -552,7 +553,7 @@ impl<'a> Validator<'a> {
                         self.index
                             .psu_field(id, i, "phase")
                             .map(|k| value_after(self.src, k))
-                            .or(psu_loc),
+                            .or_else(psu_loc),
                         "`phase` says which leg of a three-phase feed the PSU is on".into(),
                     );
                 }
@@ -593,7 +594,7 @@ impl<'a> Validator<'a> {
                         .into(),
                 );
             }
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for m in members {
                 if !seen.insert(m.as_str()) {
                     self.push(
@@ -677,7 +678,7 @@ impl<'a> Validator<'a> {
     /// which are then walked back to be named.
     fn check_cycles(&mut self) {
         let layout = self.layout;
-        let mut node_of: HashMap<&str, u32> = HashMap::new();
+        let mut node_of: HashMap<&str, u32> = HashMap::default();
         let mut names: Vec<&str> = Vec::new();
         for p in &layout.power {
             node_of.insert(p.id(), names.len() as u32);
@@ -756,7 +757,7 @@ impl<'a> Validator<'a> {
                 continue;
             }
             let mut path: Vec<u32> = Vec::new();
-            let mut on_path: HashMap<u32, usize> = HashMap::new();
+            let mut on_path: HashMap<u32, usize> = HashMap::default();
             let mut cur = start as u32;
             loop {
                 if let Some(&at) = on_path.get(&cur) {
