@@ -307,6 +307,13 @@ fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::pat
             print(&text);
             EXIT_CLEAN
         }
+        Some(path) if same_file(path, file) => {
+            eprint(&format!(
+                "error: {} is the layout being exported; faultline never writes a layout file\n",
+                path.display()
+            ));
+            EXIT_INVALID
+        }
         Some(path) => match write_atomically(path, text.as_bytes()) {
             Ok(()) => EXIT_CLEAN,
             Err(e) => {
@@ -317,9 +324,16 @@ fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::pat
     }
 }
 
+/// Do two paths name one existing file?
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Write to a temporary file beside `path`, then rename it into place: an
-/// interrupted run leaves the old file (if any) intact. Refuses to write
-/// over the layout being read.
+/// interrupted run leaves the old file (if any) intact.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

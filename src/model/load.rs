@@ -91,6 +91,11 @@ impl LoadError {
 
 /// Read and validate the layout at `path`.
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    load_path_limited(path, MAX_FILE_BYTES)
+}
+
+/// [`load_path`] with another size limit (for tests of the limit).
+pub fn load_path_limited(path: &Path, max_bytes: u64) -> Result<Loaded, LoadError> {
     let name = path.display().to_string();
     let unreadable = |reason: String| LoadError::Unreadable {
         path: name.clone(),
@@ -100,11 +105,11 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
     if meta.is_dir() {
         return Err(unreadable("it is a directory, not a layout file".into()));
     }
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > max_bytes {
         return Err(unreadable(format!(
             "it is {} bytes; layouts are limited to {} bytes",
             meta.len(),
-            MAX_FILE_BYTES
+            max_bytes
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| unreadable(io_reason(&e)))?;

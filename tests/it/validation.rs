@@ -900,3 +900,32 @@ fn long_lines_are_cut_around_the_mistake() {
     let at = source.find("\"pdu-x\"").expect("the mistake is shown");
     assert_eq!(carets.find('^'), Some(at), "\n{source}\n{carets}");
 }
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_parsing() {
+    let path = crate::util::fixture("format-example.ron");
+    let size = std::fs::metadata(&path).unwrap().len();
+    match faultline::model::load::load_path_limited(&path, size - 1) {
+        Err(faultline::model::LoadError::Unreadable { reason, .. }) => {
+            assert!(reason.contains("layouts are limited to"), "{reason}")
+        }
+        other => panic!("expected a size refusal, got {other:?}"),
+    }
+    assert!(faultline::model::load::load_path_limited(&path, size).is_ok());
+    assert_eq!(faultline::model::load::MAX_FILE_BYTES, 1 << 30);
+}
+
+#[test]
+fn export_never_overwrites_the_layout_it_reads() {
+    let dir = std::env::temp_dir().join(format!("faultline-nowrite-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("hall.ron");
+    std::fs::copy(crate::util::fixture("format-example.ron"), &copy).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let p = copy.to_str().unwrap();
+    let run = crate::util::faultline(&["export", p, "--format", "json", "-o", p]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("never writes a layout file"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
