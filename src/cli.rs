@@ -94,6 +94,37 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Write a synthetic, realistic layout to standard output: halls of
+    /// 2N power, 40 devices a rack, services across racks, and flaws
+    /// injected at the given rate. Same options, same bytes.
+    Gen {
+        /// Racks in the site (40 devices each).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        racks: u64,
+        /// Seed of the pseudo-random choices.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Share of racks (0 to 1) that get one design flaw.
+        #[arg(long, default_value_t = 0.02, value_parser = parse_rate)]
+        flaw_rate: f64,
+        #[arg(long, value_enum, default_value_t = GenFormat::Ron)]
+        format: GenFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenFormat {
+    /// The layout format (RON), one element or device a line.
+    Ron,
+    /// The same structure as JSON.
+    Json,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("expected a number from 0 to 1, got \"{s}\"")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,6 +186,12 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             output,
         } => export(&file, format, output.as_deref()),
+        Command::Gen {
+            racks,
+            seed,
+            flaw_rate,
+            format,
+        } => gen_layout(racks as usize, seed, flaw_rate, format),
     };
     ExitCode::from(result)
 }
@@ -329,6 +366,28 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
+    }
+}
+
+fn gen_layout(racks: usize, seed: u64, flaw_rate: f64, format: GenFormat) -> u8 {
+    let opts = crate::r#gen::GenOptions {
+        racks,
+        seed,
+        flaw_rate,
+    };
+    let out = std::io::stdout().lock();
+    let result = match format {
+        GenFormat::Ron => crate::r#gen::write_ron(&opts, out),
+        GenFormat::Json => crate::r#gen::write_json(&opts, out),
+    };
+    match result {
+        Ok(()) => EXIT_CLEAN,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(e) => {
+            eprint(&format!("error: cannot write the layout: {e}\n"));
+            EXIT_INVALID
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod engine;
 pub mod findings;
+pub mod r#gen;
 pub mod model;
 pub mod cli;
 pub mod report;

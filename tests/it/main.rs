@@ -6,6 +6,7 @@ mod util;
 mod capacity;
 mod check;
 mod cuts;
+mod r#gen;
 mod oracle;
 mod properties;
 mod scram;
