@@ -84,11 +84,15 @@ pub fn use_colour(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-struct Palette {
+/// ANSI styling, or none.
+pub struct Palette {
     on: bool,
 }
 
 impl Palette {
+    pub fn new(on: bool) -> Self {
+        Palette { on }
+    }
     fn paint(&self, code: &str, text: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -107,14 +111,18 @@ impl Palette {
     fn gutter(&self, text: &str) -> String {
         self.paint("1;34", text)
     }
-    fn bold(&self, text: &str) -> String {
+    pub fn bold(&self, text: &str) -> String {
         self.paint("1", text)
+    }
+    /// Bold red, as for errors.
+    pub fn alarm(&self, text: &str) -> String {
+        self.paint("1;31", text)
     }
 }
 
 /// Render one diagnostic, with the source line it points at.
 pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> String {
-    let p = Palette { on: colour };
+    let p = Palette::new(colour);
     let mut out = String::new();
     let head = format!("{}[{}]", d.severity.name(), d.code);
     let _ = writeln!(

@@ -80,15 +80,7 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     let events = universe(g);
     let own = own_events(g, &analysis.base, &events);
 
-    // Only the nodes the targets depend on.
-    let mut needed = vec![false; g.len()];
-    let mut stack: Vec<NodeId> = targets.to_vec();
-    while let Some(n) = stack.pop() {
-        if !needed[n as usize] {
-            needed[n as usize] = true;
-            stack.extend_from_slice(g.inputs(n));
-        }
-    }
+    let needed = g.cone_above(targets);
 
     // How many consumers in the cone still have to read each node's cut
     // sets: the last one may take them instead of copying.

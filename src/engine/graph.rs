@@ -421,6 +421,19 @@ impl Graph {
             p => Some(p),
         }
     }
+    /// Every node the targets depend on, the targets included.
+    pub fn cone_above(&self, targets: &[NodeId]) -> Vec<bool> {
+        let mut inside = vec![false; self.len()];
+        let mut stack: Vec<NodeId> = targets.to_vec();
+        while let Some(n) = stack.pop() {
+            if !inside[n as usize] {
+                inside[n as usize] = true;
+                stack.extend_from_slice(self.inputs(n));
+            }
+        }
+        inside
+    }
+
     pub fn common_group(&self, id: &str) -> Option<u32> {
         self.common
             .iter()

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::diagnostic::{Diagnostic, Severity, render};
+use crate::diagnostic::{Diagnostic, Palette, Severity, render};
 use crate::engine::{Analysis, Impact};
 use crate::findings::tier::{Level, Tier};
 use crate::findings::{Finding, count, list_names};
@@ -163,20 +163,9 @@ pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
 /// The blast radius of a what-if, section by section.
 pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
     let g = &analysis.graph;
-    let bold = |s: &str| {
-        if colour {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
-    let red = |s: &str| {
-        if colour {
-            format!("\x1b[1;31m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let palette = Palette::new(colour);
+    let bold = |s: &str| palette.bold(s);
+    let red = |s: &str| palette.alarm(s);
     let mut out = String::new();
     let events: Vec<String> = impact.events.iter().map(|e| e.describe(g)).collect();
     let _ = writeln!(out, "{} {}", bold("what if:"), events.join(" + "));
@@ -282,13 +271,8 @@ pub fn cuts(
     colour: bool,
 ) -> String {
     let g = &analysis.graph;
-    let bold = |s: &str| {
-        if colour {
-            format!("\x1b[1m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    };
+    let palette = Palette::new(colour);
+    let bold = |s: &str| palette.bold(s);
     let mut out = String::new();
     if sets.targets.is_empty() {
         out.push_str("no critical services: name targets with --target ID\n");

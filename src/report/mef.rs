@@ -90,14 +90,7 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
         .map(|e| names.make(e.kind_name(), e.subject(g)))
         .collect();
 
-    let mut needed = vec![false; g.len()];
-    let mut stack: Vec<NodeId> = targets.to_vec();
-    while let Some(n) = stack.pop() {
-        if !needed[n as usize] {
-            needed[n as usize] = true;
-            stack.extend_from_slice(g.inputs(n));
-        }
-    }
+    let needed = g.cone_above(targets);
     let mut gate_names: Vec<String> = vec![String::new(); g.len()];
     for n in (0..g.len() as NodeId).filter(|&n| needed[n as usize]) {
         gate_names[n as usize] = names.make("down", g.id(n));

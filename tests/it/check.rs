@@ -47,13 +47,7 @@ fn has(found: &[Finding], code: &str, subject: &str) -> bool {
 
 #[test]
 fn every_layout_loads_and_matches_its_findings() {
-    let mut files: Vec<_> = ["layouts", "layouts/incidents"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
+    let files = crate::util::shipped_layouts();
     assert!(
         files.len() >= 6,
         "demo and five incidents expected, found {files:?}"

@@ -18,7 +18,6 @@ use faultline::model::format::Layout;
 use faultline::report::mef;
 
 use crate::oracle::{Rng, random_layout};
-use crate::util::root;
 
 fn require_scram() {
     match Command::new("scram").arg("--version").output() {
@@ -122,13 +121,7 @@ fn compare(layout: &Layout, label: &str, dir: &Path) -> usize {
 fn cut_sets_equal_scrams_on_every_shipped_layout() {
     require_scram();
     let dir = tempdir("layouts");
-    let mut files: Vec<_> = ["layouts", "layouts/incidents"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
+    let files = crate::util::shipped_layouts();
     for path in files {
         let loaded = crate::util::load(&path);
         let label = path.file_stem().unwrap().to_string_lossy().to_string();

@@ -64,3 +64,15 @@ pub fn json(run: &Run) -> serde_json::Value {
         )
     })
 }
+
+/// Every layout shipped in `layouts/` and `layouts/incidents/`, sorted.
+pub fn shipped_layouts() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["layouts", "layouts/incidents"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    files
+}
