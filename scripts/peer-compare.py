@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+"""Peer comparison: the same questions answered by faultline and by the tools
+an engineer would otherwise reach for, on the same generated layout.
+
+(a) Per-device single points of failure: which single power element's
+    failure takes each device down. The peer is a straightforward networkx
+    program reading the JSON layout: a super-source feeds every utility and
+    generator, every power element and PSU is a node with an edge from each
+    of its inputs (an ATS, STS, dual-inlet PDU or UPS with bypass is live
+    when any input is, so on this OR-graph "X's failure downs v" is exactly
+    "X dominates v"), and `networkx.immediate_dominators` gives the
+    dominator tree. A device needs `psus_needed` of its n PSUs (a k-of-n
+    gate, not an OR), so element X takes it down when X dominates at least
+    n - k + 1 of its PSUs. faultline answers with
+    `faultline cuts --order 1 --target DEV ... --format json`, keeping the
+    `fail` events of power elements. The answers are compared device by
+    device on a sample (every device either side finds a single point for,
+    plus random ones), and the times of answering for every device printed.
+
+(b) Minimal cut sets up to order 2 of every exported top event (each
+    critical service and each device): `faultline cuts --order 2` against
+    `scram -l 2` on `faultline export --format opsa-mef`, compared top by
+    top through the labels the export writes.
+
+Usage: scripts/peer-compare.py [--racks 2500] [--mef-racks 200] [--seed 1]
+       [--flaw-rate 0.02] [--sample 2000] [--skip-networkx] [--skip-scram]
+       [--bin PATH] [--keep DIR]
+
+networkx comes from PyPI: when it is missing, the script makes a venv in
+target/peer-venv, installs networkx there and re-runs itself inside it.
+scram is the Debian package `scram` (apt-get install -y scram).
+Exit status: 0 when every compared answer agrees, 1 otherwise.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def ensure_networkx():
+    try:
+        import networkx  # noqa: F401
+
+        return
+    except ImportError:
+        pass
+    venv = os.path.join(ROOT, "target", "peer-venv")
+    py = os.path.join(venv, "bin", "python")
+    if os.path.abspath(sys.executable) == os.path.abspath(py):
+        sys.exit("networkx is still missing inside " + venv)
+    if not os.path.exists(py):
+        print(f"networkx missing: creating {venv} and installing it from PyPI", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([py, "-m", "pip", "install", "--quiet", "networkx"], check=True)
+    os.execv(py, [py] + sys.argv)
+
+
+def faultline_bin(args):
+    if args.bin:
+        return args.bin
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    return os.path.join(target, "release", "faultline")
+
+
+def run_timed(cmd, stdout_path=None):
+    """Run a command; return (seconds, stdout text or None)."""
+    t0 = time.perf_counter()
+    if stdout_path:
+        with open(stdout_path, "wb") as out:
+            p = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE)
+        text = None
+    else:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        text = p.stdout.decode()
+    dt = time.perf_counter() - t0
+    # faultline exits 1 when it finds something: that is an answer, not a failure.
+    if p.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd[:4])} ... failed ({p.returncode}):\n{p.stderr.decode()[-2000:]}")
+    return dt, text
+
+
+def generate(bin_, racks, seed, rate, tmp):
+    ron = os.path.join(tmp, f"site-{racks}.ron")
+    js = os.path.join(tmp, f"site-{racks}.json")
+    run_timed([bin_, "gen", "--racks", str(racks), "--seed", str(seed), "--flaw-rate", str(rate)], ron)
+    run_timed([bin_, "export", ron, "--format", "json", "-o", js])
+    return ron, js
+
+
+# ---- (a) the networkx program ---------------------------------------------------
+
+
+def networkx_spofs(path):
+    """Per device: the power elements whose single failure takes it down.
+    Returns ({device: set(element ids)}, {phase: seconds}, power element ids)."""
+    import networkx as nx
+
+    times = {}
+    t0 = time.perf_counter()
+    with open(path) as f:
+        layout = json.load(f)
+    times["read JSON"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    g = nx.DiGraph()
+    src = "\0source"
+    power = set()
+    for el in layout["power"]:
+        (kind, e), = el.items()
+        pid = e["id"]
+        power.add(pid)
+        g.add_node(pid)
+        if kind in ("Utility", "Generator"):
+            g.add_edge(src, pid)
+        inputs = []
+        if "input" in e and e["input"] is not None:
+            inputs.append(e["input"])
+        inputs.extend(e.get("inputs") or [])
+        if e.get("bypass"):
+            inputs.append(e["bypass"])
+        for i in inputs:
+            g.add_edge(i, pid)
+    devices = []
+    for rack in layout["racks"]:
+        for d in rack["devices"]:
+            psus = []
+            for i, p in enumerate(d["psus"]):
+                node = f'{d["id"]}/{p.get("name") or "psu%d" % (i + 1)}'
+                g.add_edge(p["feed"], node)
+                psus.append(node)
+            devices.append((d["id"], psus, d.get("psus_needed", 1)))
+    times["build graph"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    idom = nx.immediate_dominators(g, src)
+    times["dominators"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    answer = {}
+    for dev, psus, k in devices:
+        count = defaultdict(int)
+        for p in psus:
+            if p not in idom:
+                continue  # unreachable: dead already
+            x = idom[p]
+            while x != src:
+                count[x] += 1
+                x = idom[x]
+        need = len(psus) - k + 1
+        answer[dev] = {x for x, c in count.items() if c >= need and x in power}
+    times["per-device answer"] = time.perf_counter() - t0
+    return answer, times, power
+
+
+def faultline_spofs(bin_, path, targets, power, chunk=60000):
+    """faultline's order-1 cut sets of each target, kept to `fail` events of
+    power elements. Returns ({device: set}, seconds over all chunks)."""
+    answer = {}
+    total = 0.0
+    for lo in range(0, len(targets), chunk):
+        cmd = [bin_, "cuts", path, "--order", "1", "--format", "json"]
+        for t in targets[lo : lo + chunk]:
+            cmd += ["--target", t]
+        dt, out = run_timed(cmd)
+        total += dt
+        for t in json.loads(out)["targets"]:
+            s = set()
+            for cut in t["cut_sets"]:
+                if len(cut) == 1 and cut[0]["kind"] == "fail" and cut[0]["id"] in power:
+                    s.add(cut[0]["id"])
+            answer[t["id"]] = s
+    return answer, total
+
+
+def compare_spofs(args, bin_, tmp):
+    print(f"== (a) per-device single points of failure: faultline vs networkx, "
+          f"{args.racks} racks ({args.racks * 40} devices)", flush=True)
+    _, js = generate(bin_, args.racks, args.seed, args.flaw_rate, tmp)
+    print(f"   layout: {os.path.getsize(js) / 1e6:.0f} MB of JSON", flush=True)
+
+    t0 = time.perf_counter()
+    nx_answer, nx_times, power = networkx_spofs(js)
+    nx_total = time.perf_counter() - t0
+    phases = ", ".join(f"{k} {v:.2f} s" for k, v in nx_times.items())
+    print(f"   networkx: {nx_total:.2f} s for all {len(nx_answer)} devices ({phases})", flush=True)
+
+    devices = sorted(nx_answer)
+    fl_all, fl_total = faultline_spofs(bin_, js, devices, power)
+    print(f"   faultline cuts --order 1 (whole process, all devices as targets): {fl_total:.2f} s", flush=True)
+
+    # The sample: every device either side finds a single point for, plus
+    # random ones (deterministic).
+    rng = random.Random(args.seed)
+    flagged = {d for d in devices if nx_answer[d] or fl_all.get(d)}
+    sample = sorted(flagged | set(rng.sample(devices, min(args.sample, len(devices)))))
+    bad = [d for d in sample if nx_answer[d] != fl_all.get(d)]
+    with_spof = sum(1 for d in sample if nx_answer[d])
+    print(f"   compared {len(sample)} devices ({with_spof} with a single point of failure, "
+          f"{len(flagged)} flagged by either side): {len(bad)} disagree", flush=True)
+    for d in bad[:10]:
+        print(f"     {d}: networkx {sorted(nx_answer[d])} faultline {sorted(fl_all.get(d, []))}")
+    # Everything else agrees too when both answered for every device.
+    rest = [d for d in devices if nx_answer[d] != fl_all.get(d)]
+    print(f"   all {len(devices)} devices: {len(rest)} disagree", flush=True)
+    ratio = nx_total / fl_total if fl_total else float("inf")
+    print(f"   ratio networkx / faultline: {ratio:.1f}x", flush=True)
+    return not bad and not rest
+
+
+# ---- (b) scram ---------------------------------------------------------------------
+
+
+LABEL = re.compile(r'<define-(gate|basic-event) name="([^"]+)"><label>([^<]*)</label>')
+
+
+def unescape(s):
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
+def scram_cut_sets(report_path, mef_path):
+    """{target id: set of frozensets of "kind id"} from SCRAM's report."""
+    names = {}
+    with open(mef_path) as f:
+        for m in LABEL.finditer(f.read()):
+            names[m.group(2)] = unescape(m.group(3))
+    with open(report_path) as f:
+        report = f.read()
+    result = {}
+    for chunk in report.split("<sum-of-products ")[1:]:
+        head = chunk[: chunk.index(">")]
+        top = re.search(r'name="([^"]+)"', head).group(1)
+        label = names.get(top, top)
+        m = re.match(r"(critical service|device) (.*) down$", label)
+        if not m:
+            continue
+        target = m.group(2)
+        sets = set()
+        if not head.endswith("/"):
+            body = chunk[: chunk.index("</sum-of-products>")]
+            for product in body.split("<product ")[1:]:
+                events = re.findall(r'<basic-event name="([^"]+)"', product)
+                sets.add(frozenset(names[e] for e in events))
+        result[target] = sets
+    return result
+
+
+def compare_scram(args, bin_, tmp):
+    print(f"== (b) order-2 cut sets: faultline cuts vs scram -l 2, {args.mef_racks} racks "
+          f"({args.mef_racks * 40} devices)", flush=True)
+    if not shutil.which("scram"):
+        print("   scram is not installed (apt-get install -y scram): skipped")
+        return False
+    ron, js = generate(bin_, args.mef_racks, args.seed, args.flaw_rate, tmp)
+    mef = os.path.join(tmp, "site.xml")
+    dt_export, _ = run_timed([bin_, "export", js, "--format", "opsa-mef", "-o", mef])
+    print(f"   export: {dt_export:.2f} s, {os.path.getsize(mef) / 1e6:.1f} MB of MEF", flush=True)
+
+    # The export's tops: every critical service and every device.
+    with open(js) as f:
+        layout = json.load(f)
+    targets = [s["id"] for s in layout.get("services", []) if s.get("critical")]
+    targets += [d["id"] for r in layout["racks"] for d in r["devices"]]
+
+    report = os.path.join(tmp, "scram-report.xml")
+    dt_scram, _ = run_timed(["scram", "-l", "2", "--no-indent", mef, "-o", report])
+    print(f"   scram -l 2: {dt_scram:.2f} s", flush=True)
+
+    cmd = [bin_, "cuts", js, "--order", "2", "--format", "json"]
+    for t in targets:
+        cmd += ["--target", t]
+    dt_fl, out = run_timed(cmd)
+    print(f"   faultline cuts --order 2 (whole process, same {len(targets)} targets): {dt_fl:.2f} s", flush=True)
+
+    ours = {}
+    for t in json.loads(out)["targets"]:
+        ours[t["id"]] = {frozenset(f'{e["kind"]} {e["id"]}' for e in cut) for cut in t["cut_sets"]}
+    theirs = scram_cut_sets(report, mef)
+    bad = [t for t in targets if ours.get(t, set()) != theirs.get(t, set())]
+    total = sum(len(v) for v in ours.values())
+    print(f"   {len(targets)} tops, {total} cut sets: {len(bad)} tops disagree", flush=True)
+    for t in bad[:5]:
+        a, b = ours.get(t, set()), theirs.get(t, set())
+        print(f"     {t}: only faultline {sorted(map(sorted, a - b))[:3]}, only scram {sorted(map(sorted, b - a))[:3]}")
+    ratio = dt_scram / dt_fl if dt_fl else float("inf")
+    print(f"   ratio scram / faultline: {ratio:.1f}x", flush=True)
+    return not bad
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--racks", type=int, default=2500, help="racks for (a) (40 devices each)")
+    ap.add_argument("--mef-racks", type=int, default=200, help="racks for (b)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--flaw-rate", type=float, default=0.02)
+    ap.add_argument("--sample", type=int, default=2000, help="random devices compared in (a)")
+    ap.add_argument("--skip-networkx", action="store_true")
+    ap.add_argument("--skip-scram", action="store_true")
+    ap.add_argument("--bin", help="a faultline binary (default: cargo build --release)")
+    ap.add_argument("--keep", help="write the layouts and reports here and keep them")
+    args = ap.parse_args()
+    if not args.skip_networkx:
+        ensure_networkx()
+    bin_ = faultline_bin(args)
+    tmp = args.keep or tempfile.mkdtemp(prefix="faultline-peer-")
+    os.makedirs(tmp, exist_ok=True)
+    ok = True
+    try:
+        if not args.skip_networkx:
+            ok &= compare_spofs(args, bin_, tmp)
+        if not args.skip_scram:
+            ok &= compare_scram(args, bin_, tmp)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print("all answers agree" if ok else "ANSWERS DIFFER (or a check was skipped)")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
