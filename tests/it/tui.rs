@@ -581,3 +581,49 @@ fn the_demo_is_what_the_binary_shows_and_it_is_the_file() {
     let on_disk = std::fs::read_to_string(util::layout_path("demo.ron")).expect("layouts/demo.ron");
     assert_eq!(faultline::tui::DEMO, on_disk);
 }
+
+/// Every shipped layout, every key of the table in every pane, drawn at a
+/// few sizes: nothing panics and the what-if always resets cleanly.
+#[test]
+fn every_layout_survives_every_key() {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(util::layout_path("incidents"))
+        .expect("layouts/incidents")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    paths.push(PathBuf::from("tests/fixtures/format-example.ron"));
+    let keys: Vec<KeyCode> = "jjjfstcueEjjj[]o?jq/k"
+        .chars()
+        .map(KeyCode::Char)
+        .chain([
+            KeyCode::Enter,
+            KeyCode::Right,
+            KeyCode::Down,
+            KeyCode::Enter,
+            KeyCode::PageDown,
+            KeyCode::End,
+            KeyCode::Left,
+            KeyCode::Home,
+        ])
+        .collect();
+    for path in paths {
+        let mut app = open(&path);
+        for pane in 0..4 {
+            for (i, &k) in keys.iter().enumerate() {
+                if app.help.is_some() || app.search.is_some() {
+                    press(&mut app, KeyCode::Esc);
+                }
+                press(&mut app, k);
+                app.quit = false;
+                if i % 5 == 0 {
+                    let _ = text(&mut app, [120, 80, 50][i % 3], [40, 24, 12][(i + pane) % 3]);
+                }
+            }
+            press(&mut app, KeyCode::Tab);
+        }
+        press(&mut app, KeyCode::Char('r'));
+        assert!(app.whatif.events.is_empty(), "{}", path.display());
+        assert!(app.whatif.impact.down.is_empty(), "{}", path.display());
+    }
+}

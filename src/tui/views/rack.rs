@@ -46,10 +46,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         let st = app.state(p);
         let letter = rack.feed_letter(p).unwrap_or('?');
         if i > 0 {
-            pdus.push(Span::raw(" "));
+            pdus.push(Span::raw("  "));
         }
         pdus.push(Span::styled(
-            format!("{letter}{}", theme::state_glyph(st)),
+            format!("{letter}{} ", theme::state_glyph(st)),
             theme::glyph_style(st),
         ));
         pdus.push(Span::styled(g.id(p).to_string(), theme::name_style(st)));

@@ -162,11 +162,7 @@ pub fn summary_line(app: &App) -> Line<'static> {
         ));
     }
     if s.power_down > 0 {
-        parts.push(format!(
-            "{} element{}",
-            s.power_down,
-            plural(s.power_down)
-        ));
+        parts.push(format!("{} element{}", s.power_down, plural(s.power_down)));
     }
     if !parts.is_empty() {
         spans.push(Span::styled(" │ down: ", theme::dim()));
