@@ -1,7 +1,7 @@
 //! How long one what-if toggle takes in the TUI: the key goes through the
 //! real update path, then the whole screen is drawn on a TestBackend.
 //!
-//!     cargo run --release --example tui_bench -- [DEVICES] [ROUNDS]
+//!     cargo run --release --example tui_bench -- [DEVICES|FILE] [ROUNDS] [CASE]
 //!
 //! The layout is generated (40 devices a rack, 20 racks a row, 2N power
 //! down to A/B rack PDUs, every tenth device single-corded, one critical
@@ -142,17 +142,54 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// For a layout from a file: the first breaker, panel and UPS, and the
+/// first PSU of a single-corded device.
+fn picked_cases(app: &App) -> Vec<(&'static str, String, char)> {
+    use faultline::engine::NodeKind;
+    use faultline::model::format::PowerKind;
+    let g = app.model.graph();
+    let first = |k: PowerKind| g.power.clone().find(|&n| g.kind(n) == NodeKind::Power(k));
+    let mut out = Vec::new();
+    if let Some(n) = first(PowerKind::Breaker) {
+        out.push(("fail a breaker", g.id(n).to_string(), 'f'));
+    }
+    if let Some(d) = g.devices.clone().find(|&d| g.psus_of_device(d).len() == 1) {
+        out.push((
+            "short a single-corded PSU",
+            g.id(g.psus_of_device(d).start).to_string(),
+            's',
+        ));
+    }
+    if let Some(n) = first(PowerKind::Panel) {
+        out.push(("fail a panel", g.id(n).to_string(), 'f'));
+    }
+    if let Some(n) = first(PowerKind::Ups) {
+        out.push(("fail a UPS", g.id(n).to_string(), 'f'));
+    }
+    out
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
-    let devices: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let first = args.next();
+    let devices: usize = first
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    let file = first.filter(|a| a.parse::<usize>().is_err());
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
     // Only the cases whose description contains this (for profiling one).
     let only = args.next().unwrap_or_default();
 
     let t = Instant::now();
-    let text = layout(devices);
-    let loaded = faultline::model::load_str("generated.ron", text)
-        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    // A path instead of a count measures that layout (`faultline gen` makes
+    // big ones); the cases are then picked by kind.
+    let loaded = match &file {
+        Some(path) => faultline::model::load_path(std::path::Path::new(path)),
+        None => faultline::model::load_str("generated.ron", layout(devices)),
+    }
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let devices: usize = loaded.layout.racks.iter().map(|r| r.devices.len()).sum();
     println!(
         "{devices} devices: generated and loaded in {:.0} ms",
         ms(t.elapsed())
@@ -168,12 +205,16 @@ fn main() {
     let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     term.draw(|f| views::draw(f, &mut app)).expect("draw");
 
-    let cases = [
-        ("fail a rack breaker", "cb-a-00007", 'f'),
-        ("short a single-corded PSU", "d000280/psu1", 's'),
-        ("fail a row panel", "panel-a-0003", 'f'),
-        ("fail a UPS (half the hall)", "ups-a", 'f'),
-    ];
+    let cases = if file.is_some() {
+        picked_cases(&app)
+    } else {
+        vec![
+            ("fail a rack breaker", "cb-a-00007".to_string(), 'f'),
+            ("short a single-corded PSU", "d000280/psu1".to_string(), 's'),
+            ("fail a row panel", "panel-a-0003".to_string(), 'f'),
+            ("fail a UPS (half the hall)", "ups-a".to_string(), 'f'),
+        ]
+    };
     println!("one toggle, {rounds} rounds on/off, 200x60 TestBackend (median / max):");
     println!(
         "  {:<28} {:>22} {:>22}",
@@ -183,7 +224,7 @@ fn main() {
         if !what.contains(&only) {
             continue;
         }
-        search(&mut app, id);
+        search(&mut app, &id);
         app.settle();
         let (first, settled) = measure(&mut app, &mut term, k, rounds);
         if app.whatif.is_active() {

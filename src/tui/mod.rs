@@ -75,6 +75,12 @@ pub fn run(file: Option<&Path>) -> u8 {
         Some(p) => Source::File(p.to_path_buf()),
         None => Source::Builtin,
     };
+    let devices: usize = loaded.layout.racks.iter().map(|r| r.devices.len()).sum();
+    if devices >= 20_000 {
+        // The sweep behind the findings takes seconds at this size; say why
+        // the screen has not appeared yet.
+        let _ = writeln!(io::stderr(), "faultline: analysing {devices} devices…");
+    }
     let mut app = App::new(loaded, source);
     match run_terminal(&mut app) {
         Ok(code) => code,
