@@ -228,7 +228,12 @@ fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
     let found = findings::check(&loaded, &analysis);
     let tier = findings::tier::estimate(&analysis, &found);
     match format {
-        Format::Human => print(&report::human::check(&loaded, &found, &tier, stdout_colour())),
+        Format::Human => print(&report::human::check(
+            &loaded,
+            &found,
+            &tier,
+            stdout_colour(),
+        )),
         Format::Json => print(&report::json::check(&loaded, &found, &tier)),
     }
     let failed = findings::fails(&found, fail_on.severity());
@@ -242,7 +247,13 @@ fn exit_without_freeing<T>(big: T) {
     std::mem::forget(big);
 }
 
-fn trip(file: &std::path::Path, ids: &[String], shorts: &[String], format: Format, cascade: bool) -> u8 {
+fn trip(
+    file: &std::path::Path,
+    ids: &[String],
+    shorts: &[String],
+    format: Format,
+    cascade: bool,
+) -> u8 {
     let loaded = match load(file) {
         Ok(l) => l,
         Err(code) => return code,
@@ -303,7 +314,9 @@ fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Forma
                     let hint = crate::diagnostic::closest(id, g.visible_ids())
                         .map(|c| format!("; did you mean \"{c}\"?"))
                         .unwrap_or_default();
-                    eprint(&format!("error: no element, PSU, device or service has id \"{id}\"{hint}\n"));
+                    eprint(&format!(
+                        "error: no element, PSU, device or service has id \"{id}\"{hint}\n"
+                    ));
                     return EXIT_INVALID;
                 }
             }
@@ -312,15 +325,24 @@ fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Forma
     };
     let sets = crate::engine::cuts::cut_sets(&analysis, &targets, order);
     match format {
-        Format::Human => print(&report::human::cuts(&analysis, &sets, order, stdout_colour())),
+        Format::Human => print(&report::human::cuts(
+            &analysis,
+            &sets,
+            order,
+            stdout_colour(),
+        )),
         Format::Json => print(&report::json::cuts(&analysis, &sets)),
     }
-    let any_single = sets
-        .targets
-        .iter()
-        .any(|(_, list)| list.iter().any(|c| matches!(c, crate::engine::cuts::Cut::One(_))));
+    let any_single = sets.targets.iter().any(|(_, list)| {
+        list.iter()
+            .any(|c| matches!(c, crate::engine::cuts::Cut::One(_)))
+    });
     exit_without_freeing((loaded, sets));
-    if any_single { EXIT_FINDINGS } else { EXIT_CLEAN }
+    if any_single {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }
 
 fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::path::Path>) -> u8 {
@@ -334,7 +356,8 @@ fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::pat
             report::mef::export(&analysis, &loaded.layout.name).xml
         }
         ExportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");
+            let mut s =
+                serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");
             s.push('\n');
             s
         }
@@ -361,14 +384,6 @@ fn export(file: &std::path::Path, format: ExportFormat, output: Option<&std::pat
     }
 }
 
-/// Do two paths name one existing file?
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
 fn gen_layout(racks: usize, seed: u64, flaw_rate: f64, format: GenFormat) -> u8 {
     let opts = crate::r#gen::GenOptions {
         racks,
@@ -391,6 +406,14 @@ fn gen_layout(racks: usize, seed: u64, flaw_rate: f64, format: GenFormat) -> u8 
     }
 }
 
+/// Do two paths name one existing file?
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Write to a temporary file beside `path`, then rename it into place: an
 /// interrupted run leaves the old file (if any) intact.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -398,8 +421,14 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().ok_or_else(|| std::io::Error::other("the output path names no file"))?;
-    let tmp = dir.join(format!(".{}.faultline-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the output path names no file"))?;
+    let tmp = dir.join(format!(
+        ".{}.faultline-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

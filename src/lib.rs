@@ -3,11 +3,11 @@
 //! Data flows one way: file -> [`model`] -> [`engine`] -> [`findings`] ->
 //! reports and the TUI.
 
+pub mod cli;
 pub mod diagnostic;
 pub mod engine;
 pub mod findings;
 pub mod r#gen;
 pub mod model;
-pub mod cli;
 pub mod report;
 pub mod tui;

@@ -925,7 +925,11 @@ fn export_never_overwrites_the_layout_it_reads() {
     let p = copy.to_str().unwrap();
     let run = crate::util::faultline(&["export", p, "--format", "json", "-o", p]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("never writes a layout file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("never writes a layout file"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(std::fs::read(&copy).unwrap(), before);
     std::fs::remove_dir_all(&dir).unwrap();
 }
