@@ -97,11 +97,35 @@ fn run_terminal(app: &mut App) -> io::Result<u8> {
     // No `terminal.clear()`: it asks the terminal for the cursor position,
     // which some terminals never answer; the alternate screen starts blank.
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    watch_terminal();
     let result = event_loop(&mut terminal, app, &signals);
     drop(terminal);
     drop(guard);
     result
 }
+
+/// The exit status when the terminal disappears: as for SIGHUP.
+const TERMINAL_GONE: u8 = 128 + 1;
+
+/// Leave when the terminal goes away. A pty whose other end closed
+/// without a SIGHUP reaching us (the session leader took it) stays
+/// "readable" with nothing to read, and crossterm's event reader then
+/// loops inside `poll` for ever; only another thread can notice. There is
+/// no terminal left to restore.
+fn watch_terminal() {
+    use std::io::IsTerminal;
+    std::thread::spawn(|| {
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            if !io::stdout().is_terminal() {
+                std::process::exit(i32::from(TERMINAL_GONE));
+            }
+        }
+    });
+}
+
+/// Input events handled before the screen is drawn again.
+const MAX_EVENTS_PER_FRAME: usize = 256;
 
 /// Draw when something changed, wait for input, repeat. Returns the exit
 /// status: 0 on quit, 128 + the signal number on a signal.
@@ -132,13 +156,15 @@ where
             continue;
         }
         if event::poll(TICK)? {
-            // Take everything already queued before drawing again, so a
-            // held-down key does not queue up frames.
-            loop {
+            // Take what is already queued before drawing again, so a
+            // held-down key does not queue up frames; but no more than a
+            // frame's worth, and never past a signal: a terminal that has
+            // gone away can report input without end.
+            for _ in 0..MAX_EVENTS_PER_FRAME {
                 let ev = event::read()?;
                 update::handle(app, &ev);
                 dirty = true;
-                if app.quit || !event::poll(Duration::ZERO)? {
+                if app.quit || signals.received().is_some() || !event::poll(Duration::ZERO)? {
                     break;
                 }
             }
