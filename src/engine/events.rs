@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::graph::{Graph, NodeId, NodeKind};
 use super::liveness::BaseState;
-use crate::model::format::PowerKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Event {
@@ -119,15 +118,4 @@ pub fn can_fail(graph: &Graph, n: NodeId) -> bool {
         graph.kind(n),
         NodeKind::Power(_) | NodeKind::Psu | NodeKind::Device
     )
-}
-
-/// Whether a power element switches between inputs (and so has an active
-/// one): ATS, STS, dual-inlet PDU, UPS with a bypass.
-pub fn is_transfer(graph: &Graph, n: NodeId) -> bool {
-    match graph.power_kind(n) {
-        Some(PowerKind::Ats | PowerKind::Sts | PowerKind::Ups | PowerKind::Pdu) => {
-            graph.inputs(n).len() > 1
-        }
-        _ => false,
-    }
 }

@@ -92,14 +92,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 },
             ),
         ]);
-        let y = inner.y + line_no as u16;
-        let buf = f.buffer_mut();
-        buf.set_line(inner.x, y, &line, inner.width);
-        if i == cursor {
-            buf.set_style(
-                Rect::new(inner.x, y, inner.width, 1),
-                theme::cursor(focused),
-            );
-        }
+        super::list_row(f, inner, line_no, &line, i == cursor, focused);
     }
 }

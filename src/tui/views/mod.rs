@@ -126,6 +126,27 @@ fn too_small(f: &mut Frame, area: Rect) {
 
 /// Cut `s` to at most `width` cells, ending in "…" when cut. Ids are ASCII,
 /// so a char is a cell; anything wider is cut conservatively.
+/// One line of a list pane at row `line_no` of `inner`, highlighted when it
+/// is the cursor's.
+pub fn list_row(
+    f: &mut Frame,
+    inner: Rect,
+    line_no: usize,
+    line: &Line<'_>,
+    is_cursor: bool,
+    focused: bool,
+) {
+    let y = inner.y + line_no as u16;
+    let buf = f.buffer_mut();
+    buf.set_line(inner.x, y, line, inner.width);
+    if is_cursor {
+        buf.set_style(
+            Rect::new(inner.x, y, inner.width, 1),
+            theme::cursor(focused),
+        );
+    }
+}
+
 pub fn fit(s: &str, width: usize) -> String {
     if width == 0 {
         return String::new();

@@ -38,16 +38,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let focused = app.focus == Pane::Tree;
     for (line_no, i) in (offset..end).enumerate() {
         let row = app.tree.rows[i];
-        let y = inner.y + line_no as u16;
         let line = row_line(app, &row, inner.width as usize);
-        let buf = f.buffer_mut();
-        buf.set_line(inner.x, y, &line, inner.width);
-        if i == cursor {
-            buf.set_style(
-                Rect::new(inner.x, y, inner.width, 1),
-                theme::cursor(focused),
-            );
-        }
+        super::list_row(f, inner, line_no, &line, i == cursor, focused);
     }
 }
 
