@@ -120,8 +120,49 @@ impl Palette {
     }
 }
 
+/// The source lines that a batch of diagnostics points at, found in one
+/// pass over the text: a report of thousands of findings would otherwise
+/// scan the file from the top once for each.
+pub struct SourceLines<'a> {
+    file: &'a SourceFile,
+    /// Line number -> (byte offset of its start, its text).
+    lines: rustc_hash::FxHashMap<u32, (usize, &'a str)>,
+}
+
+impl<'a> SourceLines<'a> {
+    pub fn new<'d>(
+        file: &'a SourceFile,
+        diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
+    ) -> Self {
+        let mut wanted: Vec<u32> = diagnostics
+            .into_iter()
+            .filter_map(|d| d.loc.map(|l| l.line))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut lines = rustc_hash::FxHashMap::default();
+        let mut next = wanted.iter().peekable();
+        // `str::lines` as before, so a line past the end shows no text.
+        for (number, text) in (1u32..).zip(file.text.lines()) {
+            let Some(&&want) = next.peek() else { break };
+            if number == want {
+                let start = text.as_ptr() as usize - file.text.as_ptr() as usize;
+                lines.insert(number, (start, text));
+                next.next();
+            }
+        }
+        SourceLines { file, lines }
+    }
+}
+
 /// Render one diagnostic, with the source line it points at.
 pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> String {
+    let lines = source.map(|file| SourceLines::new(file, [d]));
+    render_with(d, lines.as_ref(), colour)
+}
+
+/// Render one diagnostic of a batch whose lines were found together.
+pub fn render_with(d: &Diagnostic, source: Option<&SourceLines<'_>>, colour: bool) -> String {
     let p = Palette::new(colour);
     let mut out = String::new();
     let head = format!("{}[{}]", d.severity.name(), d.code);
@@ -132,18 +173,17 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
         p.bold(&format!(": {}", d.message))
     );
     let line_text = match (d.loc, source) {
-        (Some(loc), Some(src)) => src
-            .text
-            .lines()
-            .nth(loc.line.saturating_sub(1) as usize)
-            .map(|l| (loc, src, l)),
+        (Some(loc), Some(lines)) => lines
+            .lines
+            .get(&loc.line)
+            .map(|&(start, text)| (loc, lines.file, start, text)),
         _ => None,
     };
     let width = line_text
-        .map(|(loc, _, _)| loc.line.to_string().len())
+        .map(|(loc, ..)| loc.line.to_string().len())
         .unwrap_or(1);
     let pad = " ".repeat(width);
-    match (d.loc, source) {
+    match (d.loc, source.map(|l| l.file)) {
         (Some(loc), Some(src)) => {
             let _ = writeln!(
                 out,
@@ -159,23 +199,28 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
         }
         _ => {}
     }
-    if let Some((loc, src, text)) = line_text {
+    if let Some((loc, src, line_start, text)) = line_text {
         let text = text.trim_end_matches('\r');
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
-        let start_col = loc.column.max(1) as usize;
+        // The caret's byte offset in the line: from the span when it lies on
+        // this line (a megabyte-long generated line is then never walked
+        // from its start), else from the column.
+        let caret_byte = (loc.start as usize)
+            .checked_sub(line_start)
+            .filter(|&b| b <= text.len() && text.is_char_boundary(b))
+            .unwrap_or_else(|| {
+                text.char_indices()
+                    .nth(loc.column.max(1) as usize - 1)
+                    .map_or(text.len(), |(b, _)| b)
+            });
         // Underline the span's characters on this line (at least one).
-        let line_start = line_start_offset(&src.text, loc.line);
         let span_end = (loc.end as usize).min(line_start + text.len());
         let span_chars = src
             .text
             .get(loc.start as usize..span_end.max(loc.start as usize))
-            .map(|s| s.chars().count())
+            .map(|s| s.chars().take(MAX_SHOWN + 1).count())
             .unwrap_or(1)
             .max(1);
-        let (shown, caret, span_chars) = clip(&shown, start_col - 1, span_chars);
+        let (shown, caret, span_chars) = clip(text, caret_byte, span_chars);
         let _ = writeln!(out, "{pad} {}", p.gutter("|"));
         let _ = writeln!(
             out,
@@ -201,37 +246,39 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, colour: bool) -> Stri
 /// Source lines longer than this are shown as a window around the column.
 const MAX_SHOWN: usize = 120;
 
-/// A long line (minified or generated files) cut to a window around
-/// `caret` (a 0-based character column), with `...` where text was cut.
-/// Returns the text, the caret's column in it, and the underline length.
+/// The line to show, cut to a window around the caret when it is long
+/// (minified or generated files), with `...` where text was cut and tabs
+/// as spaces. `caret` is a byte offset in `line`; returns the text, the
+/// caret's column in it, and the underline length, both in characters.
 fn clip(line: &str, caret: usize, span: usize) -> (String, usize, usize) {
-    let len = line.chars().count();
-    if len <= MAX_SHOWN {
-        return (line.to_string(), caret, span);
+    let spaced =
+        |s: &str| -> String { s.chars().map(|c| if c == '\t' { ' ' } else { c }).collect() };
+    let caret_col = |from: usize| line[from..caret].chars().count();
+    if line.chars().nth(MAX_SHOWN).is_none() {
+        return (spaced(line), caret_col(0), span);
     }
-    let from = caret.saturating_sub(MAX_SHOWN / 3).min(len);
-    let to = (from + MAX_SHOWN).min(len);
-    let span = span.min(to.saturating_sub(caret)).max(1);
-    let mut text: String = line.chars().skip(from).take(to - from).collect();
-    let mut caret = caret - from;
+    let from = line[..caret]
+        .char_indices()
+        .rev()
+        .take(MAX_SHOWN / 3)
+        .last()
+        .map_or(caret, |(i, _)| i);
+    let to = line[from..]
+        .char_indices()
+        .nth(MAX_SHOWN)
+        .map_or(line.len(), |(i, _)| from + i);
+    let after_caret = line[caret.min(to)..to].chars().count();
+    let span = span.min(after_caret).max(1);
+    let mut text = spaced(&line[from..to]);
+    let mut caret = caret_col(from);
     if from > 0 {
         text.insert_str(0, "...");
         caret += 3;
     }
-    if to < len {
+    if to < line.len() {
         text.push_str("...");
     }
     (text, caret, span)
-}
-
-fn line_start_offset(text: &str, line: u32) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n')
-        .nth(line as usize - 2)
-        .map(|(i, _)| i + 1)
-        .unwrap_or(text.len())
 }
 
 /// The id in `candidates` closest to `wanted`, if any is close enough to be

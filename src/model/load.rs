@@ -9,7 +9,7 @@ use ron::extensions::Extensions;
 
 use super::format::Layout;
 use super::spans::{Loc, SourceIndex};
-use super::validate::validate;
+use super::validate::{MAX_DIAGNOSTICS, validate};
 use crate::diagnostic::{Diagnostic, SourceFile};
 
 /// Files larger than this are refused before parsing: a layout of a million
@@ -52,7 +52,10 @@ pub enum LoadError {
     /// It was read but is not a valid layout.
     Invalid {
         source: SourceFile,
+        /// The first [`MAX_DIAGNOSTICS`] errors, by position in the file.
         diagnostics: Vec<Diagnostic>,
+        /// How many more errors there were.
+        unshown: usize,
     },
 }
 
@@ -71,15 +74,22 @@ impl LoadError {
             LoadError::Invalid {
                 source,
                 diagnostics,
+                unshown,
             } => {
+                let lines = crate::diagnostic::SourceLines::new(source, diagnostics);
                 let mut out = String::new();
                 for d in diagnostics {
-                    out.push_str(&crate::diagnostic::render(d, Some(source), colour));
+                    out.push_str(&crate::diagnostic::render_with(d, Some(&lines), colour));
                     out.push('\n');
                 }
-                let n = diagnostics.len();
+                let n = diagnostics.len() + unshown;
+                let shown = if *unshown > 0 {
+                    format!(" (the first {} shown)", diagnostics.len())
+                } else {
+                    String::new()
+                };
                 out.push_str(&format!(
-                    "faultline: {} is not a valid layout: {n} error{}\n",
+                    "faultline: {} is not a valid layout: {n} error{}{shown}\n",
                     source.name,
                     if n == 1 { "" } else { "s" }
                 ));
@@ -144,6 +154,7 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
             return Err(LoadError::Invalid {
                 source,
                 diagnostics: vec![d],
+                unshown: 0,
             });
         }
     };
@@ -174,10 +185,13 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
     } else {
         parse_ron(&source.text, &index)
     };
+    let mut unshown = 0;
     match parsed {
         Ok(layout) => {
-            diagnostics.extend(validate(&layout, &index, &source.text));
-            if diagnostics.is_empty() {
+            let found = validate(&layout, &index, &source.text);
+            diagnostics.extend(found.diagnostics);
+            unshown = found.unshown;
+            if diagnostics.is_empty() && unshown == 0 {
                 return Ok(Loaded {
                     source,
                     index,
@@ -194,9 +208,14 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         }
     }
     diagnostics.sort_by_key(|d| d.loc.map(|l| (l.line, l.column)).unwrap_or((u32::MAX, 0)));
+    if diagnostics.len() > MAX_DIAGNOSTICS {
+        unshown += diagnostics.len() - MAX_DIAGNOSTICS;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+    }
     Err(LoadError::Invalid {
         source,
         diagnostics,
+        unshown,
     })
 }
 

@@ -804,16 +804,38 @@ impl SourceIndex {
     /// Where the struct with id `owner` (or a struct nested in it, such as a
     /// PSU) names `value` under field `key`.
     pub fn reference(&self, src: &str, owner: &str, key: &str, value: &str) -> Option<Loc> {
+        self.reference_from(src, owner, key, value, 0)
+            .map(|(loc, _)| loc)
+    }
+
+    /// Like [`Self::reference`], but searching from string record `from`
+    /// on (and then from the struct's start), returning the record found
+    /// too. A caller that reports a long list's entries in order and goes
+    /// on from the last find locates each in turn: the same value written
+    /// twice is found twice, and the whole list costs its length once.
+    pub fn reference_from(
+        &self,
+        src: &str,
+        owner: &str,
+        key: &str,
+        value: &str,
+        from: u32,
+    ) -> Option<(Loc, u32)> {
         let r = self.struct_of_id(owner)?;
         let key_id = *self.key_lookup.get(key)?;
         let rec = &self.structs[r as usize];
-        (rec.first_str..rec.end_str.min(self.strings.len() as u32))
-            .filter(|&s| {
-                let rec = &self.strings[s as usize];
-                rec.key == Some(key_id) && rec.owner.and_then(|o| self.identified(o)) == Some(r)
-            })
-            .find(|&s| self.string_value(src, s) == value)
-            .map(|s| self.strings[s as usize].loc)
+        let (first, end) = (rec.first_str, rec.end_str.min(self.strings.len() as u32));
+        let from = from.clamp(first, end);
+        let names_value = |&s: &u32| {
+            let rec = &self.strings[s as usize];
+            rec.key == Some(key_id)
+                && rec.owner.and_then(|o| self.identified(o)) == Some(r)
+                && self.string_value(src, s) == value
+        };
+        (from..end)
+            .chain(first..from)
+            .find(names_value)
+            .map(|s| (self.strings[s as usize].loc, s))
     }
 
     /// Where the `index`-th PSU of `device` is written.

@@ -1,6 +1,8 @@
 //! Validation: everything that makes a parsed layout unusable, found in one
 //! pass and reported together, each located in the source.
 
+use std::cell::RefCell;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::format::{FINDING_CODES, Layout, Need, PowerElement};
@@ -38,10 +40,29 @@ struct Validator<'a> {
     ids: HashMap<&'a str, Target>,
     psu_ids: HashSet<String>,
     out: Vec<Diagnostic>,
+    /// Errors past [`MAX_DIAGNOSTICS`], counted but neither located nor
+    /// kept: a million copies of one mistake say no more than a few
+    /// hundred, and locating each would cost the whole file every time.
+    unshown: usize,
+    /// Per (owner, field): the string record after the last reference
+    /// located there, where the next search starts.
+    cursors: RefCell<HashMap<(String, String), u32>>,
+    /// Id comparisons left for "did you mean" suggestions.
+    suggestion_budget: usize,
 }
 
-/// All validation errors of `layout`, in no particular order.
-pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnostic> {
+/// How many validation errors are located and kept.
+pub const MAX_DIAGNOSTICS: usize = 500;
+
+/// The validation errors, and how many more there were.
+pub struct Validation {
+    pub diagnostics: Vec<Diagnostic>,
+    pub unshown: usize,
+}
+
+/// The validation errors of `layout`, in no particular order: all of
+/// them, or the first [`MAX_DIAGNOSTICS`] and a count of the rest.
+pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
     let mut v = Validator {
         layout,
         index,
@@ -49,6 +70,9 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnost
         ids: HashMap::default(),
         psu_ids: HashSet::default(),
         out: Vec::new(),
+        unshown: 0,
+        cursors: RefCell::default(),
+        suggestion_budget: 5_000_000,
     };
     v.collect_ids();
     v.check_policy();
@@ -62,7 +86,10 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Vec<Diagnost
     if !v.out.iter().any(|d| unresolved.contains(&d.code.as_str())) {
         v.check_cycles();
     }
-    v.out
+    Validation {
+        diagnostics: v.out,
+        unshown: v.unshown,
+    }
 }
 
 /// A number for a message: `1e300`, not three hundred digits.
@@ -92,27 +119,60 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 impl<'a> Validator<'a> {
+    /// The source index while errors are still being located.
+    fn locating(&self) -> Option<&'a SourceIndex> {
+        (self.out.len() < MAX_DIAGNOSTICS).then_some(self.index)
+    }
     fn at_id(&self, id: &str) -> Option<Loc> {
-        self.index.id(id)
+        self.locating()?.id(id)
     }
     fn at_field(&self, owner: &str, key: &str) -> Option<Loc> {
-        self.index.field(owner, key).or_else(|| self.at_id(owner))
+        self.locating()?
+            .field(owner, key)
+            .or_else(|| self.at_id(owner))
     }
     /// The value of field `key` (`-350` in `draw_w: -350`): a bad number is
     /// underlined itself, not its field name.
     fn at_value(&self, owner: &str, key: &str) -> Option<Loc> {
-        match self.index.field(owner, key) {
+        match self.locating()?.field(owner, key) {
             Some(k) => Some(value_after(self.src, k)),
             None => self.at_id(owner),
         }
     }
+    /// Where `owner.key` names `value`. Errors come in list order, so each
+    /// search goes on from the last one in the same list.
     fn at_ref(&self, owner: &str, key: &str, value: &str) -> Option<Loc> {
-        self.index
-            .reference(self.src, owner, key, value)
-            .or_else(|| self.at_field(owner, key))
+        let index = self.locating()?;
+        let mut cursors = self.cursors.borrow_mut();
+        let cursor = cursors
+            .entry((owner.to_string(), key.to_string()))
+            .or_insert(0);
+        match index.reference_from(self.src, owner, key, value, *cursor) {
+            Some((loc, record)) => {
+                *cursor = record + 1;
+                Some(loc)
+            }
+            None => {
+                drop(cursors);
+                self.at_field(owner, key)
+            }
+        }
+    }
+
+    /// Whether errors are only counted now; callers check it before
+    /// work that only a kept error needs (suggestions over every id).
+    fn counting_only(&mut self) -> bool {
+        let full = self.out.len() >= MAX_DIAGNOSTICS;
+        if full {
+            self.unshown += 1;
+        }
+        full
     }
 
     fn push(&mut self, code: &str, message: String, loc: Option<Loc>, help: String) {
+        if self.counting_only() {
+            return;
+        }
         self.out
             .push(Diagnostic::error(code, message, loc).with_help(help));
     }
@@ -165,7 +225,7 @@ impl<'a> Validator<'a> {
                     Some(t) => describe_type(t),
                     None => self.ids[id].describe(layout),
                 };
-                let loc = self.index.nth_id(id, *count - 1);
+                let loc = self.locating().and_then(|ix| ix.nth_id(id, *count - 1));
                 let first_line = self
                     .at_id(id)
                     .map(|l| format!(" on line {}", l.line))
@@ -213,8 +273,8 @@ impl<'a> Validator<'a> {
         };
         if let Some(p) = problem {
             let loc = if owner.is_empty() {
-                self.index
-                    .singleton_field("Policy", field)
+                self.locating()
+                    .and_then(|ix| ix.singleton_field("Policy", field))
                     .map(|k| value_after(self.src, k))
             } else {
                 self.at_value(owner, field)
@@ -248,6 +308,9 @@ impl<'a> Validator<'a> {
     fn check_allow(&mut self, owner: &str, allow: &[String]) {
         for code in allow {
             if !FINDING_CODES.contains(&code.as_str()) {
+                if self.counting_only() {
+                    continue;
+                }
                 let help = match closest(code, FINDING_CODES.iter().copied()) {
                     Some(c) => format!("did you mean \"{c}\"?"),
                     None => format!("finding codes are: {}", FINDING_CODES.join(", ")),
@@ -285,8 +348,18 @@ impl<'a> Validator<'a> {
                 );
                 None
             }
+            None if self.counting_only() => None,
             None => {
-                let candidates = self.ids.iter().filter(|(_, t)| ok(**t)).map(|(id, _)| *id);
+                // "Did you mean" compares with every id; a file with
+                // thousands of unknown references gets suggestions only
+                // while the comparisons stay within a budget.
+                let affordable = self.suggestion_budget >= self.ids.len();
+                self.suggestion_budget = self.suggestion_budget.saturating_sub(self.ids.len());
+                let candidates = self
+                    .ids
+                    .iter()
+                    .filter(|(_, t)| affordable && ok(**t))
+                    .map(|(id, _)| *id);
                 let help = match closest(target, candidates) {
                     Some(c) => format!("did you mean \"{c}\"?"),
                     None => format!("define it, or name an existing {wanted}"),
@@ -526,13 +599,15 @@ impl<'a> Validator<'a> {
         let mut names = HashSet::default();
         for (i, psu) in dev.psus.iter().enumerate() {
             let name = dev.psu_name(i);
-            let index = self.index;
-            let psu_loc = move || index.psu(id, i).or_else(|| index.id(id));
+            let index = self.locating();
+            let psu_loc = move || index.and_then(|ix| ix.psu(id, i).or_else(|| ix.id(id)));
             if !valid_id(&name) {
                 self.push(
                     "bad-value",
                     format!("invalid PSU name \"{name}\""),
-                    self.index.psu_field(id, i, "name").or_else(psu_loc),
+                    index
+                        .and_then(|ix| ix.psu_field(id, i, "name"))
+                        .or_else(psu_loc),
                     "PSU names use letters, digits and . _ : -".into(),
                 );
             }
@@ -540,7 +615,9 @@ impl<'a> Validator<'a> {
                 self.push(
                     "duplicate-id",
                     format!("PSU \"{id}/{name}\" is defined twice"),
-                    self.index.psu_field(id, i, "name").or_else(psu_loc),
+                    index
+                        .and_then(|ix| ix.psu_field(id, i, "name"))
+                        .or_else(psu_loc),
                     "give each PSU of a device its own name".into(),
                 );
             }
@@ -550,8 +627,8 @@ impl<'a> Validator<'a> {
                     self.push(
                         "bad-value",
                         format!("PSU phase must be 1, 2 or 3 (found {phase})"),
-                        self.index
-                            .psu_field(id, i, "phase")
+                        index
+                            .and_then(|ix| ix.psu_field(id, i, "phase"))
                             .map(|k| value_after(self.src, k))
                             .or_else(psu_loc),
                         "`phase` says which leg of a three-phase feed the PSU is on".into(),
@@ -583,8 +660,8 @@ impl<'a> Validator<'a> {
                 // Point at the entry (`AtLeast(0, ...`), where k is written.
                 let first = members.first().map(String::as_str).unwrap_or("");
                 let loc = self
-                    .index
-                    .need(owner, i)
+                    .locating()
+                    .and_then(|ix| ix.need(owner, i))
                     .or_else(|| self.at_ref(owner, "needs", first));
                 self.push(
                     "bad-threshold",

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::diagnostic::{Diagnostic, Palette, Severity, render};
+use crate::diagnostic::{Diagnostic, Palette, Severity, SourceLines, render_with};
 use crate::engine::{Analysis, Impact};
 use crate::findings::tier::{Level, Tier};
 use crate::findings::{Finding, count, list_names};
@@ -73,45 +73,51 @@ fn group(findings: &[Finding]) -> Vec<Vec<&Finding>> {
 }
 
 pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier, colour: bool) -> String {
+    let diagnostics: Vec<Diagnostic> = group(findings).into_iter().map(group_diagnostic).collect();
+    let lines = SourceLines::new(&loaded.source, &diagnostics);
     let mut out = String::new();
-    for group in group(findings) {
-        let first = group[0];
-        let mut d = Diagnostic {
-            severity: first.severity,
-            code: first.code.to_string(),
-            message: first.message.clone(),
-            loc: first.loc,
-            notes: Vec::new(),
-        };
-        if group.len() > 1 {
-            let others: Vec<String> = group[1..]
-                .iter()
-                .map(|f| match &f.event {
-                    Some(e) => format!("{} {}", e.kind, e.id),
-                    None => f.subject.clone(),
-                })
-                .collect();
-            d = d.with_note("same blast radius", list_names(&others, 8));
-        }
-        if !first.affected.is_empty() {
-            d = d.with_note(
-                &format!("affected ({})", first.affected.len()),
-                list_names(&first.affected, 10),
-            );
-        }
-        if first.allowed {
-            d = d.with_note(
-                "allowed",
-                "accepted by an `allow` list; not counted as a failure",
-            );
-        }
-        d = d.with_help(help_for(first.code));
-        out.push_str(&render(&d, Some(&loaded.source), colour));
+    for d in &diagnostics {
+        out.push_str(&render_with(d, Some(&lines), colour));
         out.push('\n');
     }
     out.push_str(&summary_line(loaded, findings));
     out.push_str(&tier_line(tier));
     out
+}
+
+/// One diagnostic for a group of findings with the same blast radius.
+fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
+    let first = group[0];
+    let mut d = Diagnostic {
+        severity: first.severity,
+        code: first.code.to_string(),
+        message: first.message.clone(),
+        loc: first.loc,
+        notes: Vec::new(),
+    };
+    if group.len() > 1 {
+        let others: Vec<String> = group[1..]
+            .iter()
+            .map(|f| match &f.event {
+                Some(e) => format!("{} {}", e.kind, e.id),
+                None => f.subject.clone(),
+            })
+            .collect();
+        d = d.with_note("same blast radius", list_names(&others, 8));
+    }
+    if !first.affected.is_empty() {
+        d = d.with_note(
+            &format!("affected ({})", first.affected.len()),
+            list_names(&first.affected, 10),
+        );
+    }
+    if first.allowed {
+        d = d.with_note(
+            "allowed",
+            "accepted by an `allow` list; not counted as a failure",
+        );
+    }
+    d.with_help(help_for(first.code))
 }
 
 /// "tier estimate: concurrently-maintainable (not fault-tolerant: 2 spof)"

@@ -260,6 +260,7 @@ fn invalid(name: &str, bytes: Vec<u8>) -> (String, Vec<Diagnostic>) {
         Err(LoadError::Invalid {
             source,
             diagnostics,
+            ..
         }) => (source.text, diagnostics),
         Err(e) => panic!("{name} should be invalid, not:\n{}", e.render(false)),
     }
@@ -294,6 +295,7 @@ fn render(name: &str, text: &str, diagnostics: Vec<Diagnostic>) -> String {
     LoadError::Invalid {
         source,
         diagnostics,
+        unshown: 0,
     }
     .render(false)
 }
