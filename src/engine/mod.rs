@@ -154,14 +154,21 @@ impl Analysis {
         let g = &self.graph;
         let chain_end = series_chain_ends(g);
         let mut w = self.what_if(true);
+        let mut current: Option<Event> = None;
         for event in events::universe(g) {
             let applied = match event {
                 Event::Fail(n) if g.is_power(n) => Event::Fail(chain_end[n as usize]),
                 other => other,
             };
-            self.apply_what_if(&mut w, &[applied], true);
+            // A chain's elements come one after another in the universe:
+            // its state is applied once, not once per element (which
+            // would walk the loads above it once per element).
+            if current != Some(applied) {
+                w.reset();
+                self.apply_what_if(&mut w, &[applied], true);
+                current = Some(applied);
+            }
             visit(event, &w);
-            w.reset();
         }
     }
 
