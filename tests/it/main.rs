@@ -7,6 +7,7 @@ mod capacity;
 mod check;
 mod cuts;
 mod r#gen;
+mod hardening;
 mod oracle;
 mod properties;
 mod scram;
