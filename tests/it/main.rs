@@ -3,9 +3,15 @@
 
 mod util;
 
+/// The fuzz targets' harness, shared so the kept corpus replays here.
+#[allow(dead_code)]
+#[path = "../../fuzz/harness.rs"]
+mod fuzz_harness;
+
 mod capacity;
 mod check;
 mod cuts;
+mod fuzz;
 mod r#gen;
 mod hardening;
 mod oracle;
