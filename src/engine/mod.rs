@@ -144,31 +144,65 @@ impl Analysis {
     /// Apply each event of the universe alone, with cascade, and hand its
     /// state to `visit`.
     ///
-    /// Failing any element of a series chain (each element the only
-    /// consumer of the one before, which is its only input) has the same
-    /// effect on everything below the chain, on loads and on trips: such
-    /// events are applied as a failure of the chain's last element, so a
-    /// chain 100,000 deep costs its length, not its length squared. Only
-    /// the chain's own elements differ in the state `visit` sees.
+    /// Events whose states are the same are applied once:
+    ///
+    /// - Failing any element of a series chain (each element the only
+    ///   consumer of the one before, which is its only input) has the same
+    ///   effect on everything below the chain, on loads and on trips: such
+    ///   events are applied as a failure of the chain's last element, so a
+    ///   chain 100,000 deep costs its length, not its length squared. Only
+    ///   the chain's own elements differ in the state `visit` sees.
+    /// - A short in a PSU whose only way up runs through the device it
+    ///   trips gives that device's failure state exactly (the PSU goes
+    ///   down with it). Shorts are visited after the failures, grouped by
+    ///   the device they trip, so a breaker's state serves all the PSUs
+    ///   below it.
     pub fn sweep_with_cascade(&self, mut visit: impl FnMut(Event, &WhatIf<'_>)) {
         let g = &self.graph;
         let chain_end = series_chain_ends(g);
+        let (mut shorts, fails): (Vec<Event>, Vec<Event>) = events::universe(g)
+            .into_iter()
+            .partition(|e| matches!(e, Event::Short(_)));
+        let tripped_by = |e: &Event| match *e {
+            Event::Short(p) => self.protective_device(p),
+            _ => None,
+        };
+        shorts.sort_by_key(|e| (tripped_by(e), *e));
+
         let mut w = self.what_if(true);
-        let mut current: Option<Event> = None;
-        for event in events::universe(g) {
-            let applied = match event {
-                Event::Fail(n) if g.is_power(n) => Event::Fail(chain_end[n as usize]),
-                other => other,
+        // The state `w` holds: the failure of this one node, or another.
+        let mut holds: Option<NodeId> = None;
+        let mut show =
+            |w: &mut WhatIf<'_>, holds: &mut Option<NodeId>, node: Option<NodeId>, event: Event| {
+                match node {
+                    Some(n) if *holds == Some(n) => {}
+                    Some(n) => {
+                        w.reset();
+                        w.apply(&[n], true);
+                        *holds = Some(n);
+                    }
+                    None => {
+                        w.reset();
+                        self.apply_what_if(w, &[event], true);
+                        *holds = None;
+                    }
+                }
+                visit(event, w);
             };
-            // A chain's elements come one after another in the universe:
-            // its state is applied once, not once per element (which
-            // would walk the loads above it once per element).
-            if current != Some(applied) {
-                w.reset();
-                self.apply_what_if(&mut w, &[applied], true);
-                current = Some(applied);
-            }
-            visit(event, &w);
+        for event in fails {
+            let node = match event {
+                Event::Fail(n) if g.is_power(n) => Some(chain_end[n as usize]),
+                Event::Fail(n) => Some(n),
+                _ => None,
+            };
+            show(&mut w, &mut holds, node, event);
+        }
+        for event in shorts {
+            let node = match (event, tripped_by(&event)) {
+                (Event::Short(p), Some(t)) if only_way_up_through(g, p, t) => Some(t),
+                _ => None,
+            };
+            show(&mut w, &mut holds, node, event);
         }
     }
 
@@ -240,6 +274,21 @@ pub fn series_chain_ends(g: &Graph) -> Vec<NodeId> {
         }
     }
     end
+}
+
+/// Whether every path from `psu` up to a source passes `through`: each
+/// element from the PSU's feed up to it has one input.
+fn only_way_up_through(g: &Graph, psu: NodeId, through: NodeId) -> bool {
+    let mut n = psu;
+    // A chain can be no longer than the number of power elements.
+    for _ in 0..=g.power.len() {
+        match g.inputs(n) {
+            [only] if *only == through => return true,
+            [only] => n = *only,
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Summarise a scenario as an [`Impact`].

@@ -155,3 +155,45 @@ fn incremental_what_ifs_equal_from_scratch_with_and_without_cascade() {
         }
     }
 }
+
+#[test]
+fn the_sweep_sees_each_event_as_a_what_if_of_its_own_would() {
+    let mut visited_shorts = 0;
+    for seed in 0..150u64 {
+        let mut rng = Rng::new(seed ^ 0xD44);
+        let mut layout = random_layout(&mut rng);
+        for el in &mut layout.power {
+            if let faultline::model::format::PowerElement::Breaker { rating_a, .. } = el {
+                *rating_a = 1.0 + rng.below(6) as f64;
+            }
+        }
+        let a = Analysis::new(&layout);
+        let g = &a.graph;
+        let mut seen = Vec::new();
+        a.sweep_with_cascade(|event, w| {
+            seen.push(event);
+            visited_shorts += matches!(event, Event::Short(_)) as usize;
+            let (alone, own) = a.impact_with_loads(&[event], true);
+            // The chain's own elements may differ (see sweep_with_cascade);
+            // everything else must not.
+            for n in 0..g.len() as NodeId {
+                if !g.is_power(n) {
+                    assert_eq!(
+                        w.scenario.is_live(n),
+                        own.scenario.is_live(n),
+                        "seed {seed}: {} after {event:?}",
+                        g.id(n)
+                    );
+                }
+            }
+            let trips: Vec<NodeId> = w.trips().iter().map(|t| t.node).collect();
+            let want: Vec<NodeId> = alone.tripped.iter().map(|t| t.node).collect();
+            assert_eq!(trips, want, "seed {seed}: trips after {event:?}");
+        });
+        let mut universe = events::universe(g);
+        universe.sort();
+        seen.sort();
+        assert_eq!(seen, universe, "seed {seed}: every event once");
+    }
+    assert!(visited_shorts > 500);
+}
