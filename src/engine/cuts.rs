@@ -173,20 +173,10 @@ fn any_of(inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     if let [one] = inputs {
         return (*one).clone();
     }
-    let mut singles: Vec<u32> = inputs
-        .iter()
-        .flat_map(|c| c.singles.iter().copied())
-        .collect();
-    singles.sort_unstable();
-    singles.dedup();
+    let singles = merge_sorted(inputs.iter().map(|c| c.singles.as_slice()).collect());
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     if order >= 2 {
-        pairs = inputs
-            .iter()
-            .flat_map(|c| c.pairs.iter().copied())
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
+        pairs = merge_sorted(inputs.iter().map(|c| c.pairs.as_slice()).collect());
         pairs.retain(|(a, b)| {
             singles.binary_search(a).is_err() && singles.binary_search(b).is_err()
         });
@@ -198,13 +188,74 @@ fn any_of(inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     }
 }
 
+/// The union of sorted lists, sorted and without repeats. The inputs of a
+/// service that needs forty servers each bring thousands of sorted pairs:
+/// merging them two by two costs their total length once per halving,
+/// where sorting the concatenation would start from scratch.
+fn merge_sorted<T: Ord + Copy>(mut lists: Vec<&[T]>) -> Vec<T> {
+    lists.retain(|l| !l.is_empty());
+    let mut owned: Vec<Vec<T>> = Vec::new();
+    match lists.len() {
+        0 => return Vec::new(),
+        1 => return lists[0].to_vec(),
+        _ => {}
+    }
+    // First round from the borrowed lists, later rounds from owned ones.
+    for chunk in lists.chunks(2) {
+        owned.push(match chunk {
+            [a, b] => merge_two(a, b),
+            [a] => a.to_vec(),
+            _ => unreachable!("chunks of two"),
+        });
+    }
+    while owned.len() > 1 {
+        let mut next = Vec::with_capacity(owned.len().div_ceil(2));
+        let mut it = owned.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge_two(&a, &b),
+                None => a,
+            });
+        }
+        owned = next;
+    }
+    owned.pop().unwrap_or_default()
+}
+
+fn merge_two<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// ATLEAST(m, inputs) truncated at `order`.
 fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     if m == 1 {
         return any_of(inputs, order);
     }
     // For each single event: which inputs it downs alone.
-    let mut downs: HashMap<u32, Vec<u32>> = HashMap::default();
+    let total: usize = inputs.iter().map(|c| c.singles.len()).sum();
+    let mut downs: HashMap<u32, Vec<u32>> =
+        HashMap::with_capacity_and_hasher(total, Default::default());
     for (i, c) in inputs.iter().enumerate() {
         for &e in &c.singles {
             downs.entry(e).or_default().push(i as u32);
@@ -234,7 +285,9 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
 
     // Pairs that are some input's own pairs: each such input is downed by
     // the pair and by neither event alone.
-    let mut pair_inputs: HashMap<(u32, u32), u32> = HashMap::default();
+    let total_pairs: usize = inputs.iter().map(|c| c.pairs.len()).sum();
+    let mut pair_inputs: HashMap<(u32, u32), u32> =
+        HashMap::with_capacity_and_hasher(total_pairs, Default::default());
     for c in inputs {
         for &p in &c.pairs {
             *pair_inputs.entry(p).or_default() += 1;
@@ -249,31 +302,44 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
     // Pairs of singles, strongest first so the scan can stop early: two
     // events down at most downed_by(a) + downed_by(b) inputs.
     if m >= 2 {
-        let mut ranked: Vec<(u32, u32)> = downs
+        let mut ranked: Vec<(u32, u32, &[u32])> = downs
             .iter()
             .filter(|(e, _)| !is_single(**e))
-            .map(|(&e, ins)| (ins.len() as u32, e))
+            .map(|(&e, ins)| (ins.len() as u32, e, ins.as_slice()))
             .collect();
-        ranked.sort_unstable_by(|x, y| y.cmp(x));
-        for (i, &(ca, a)) in ranked.iter().enumerate() {
-            for &(cb, b) in &ranked[i + 1..] {
+        ranked.sort_unstable_by_key(|r| std::cmp::Reverse((r.0, r.1)));
+        for (i, &(ca, a, ins_a)) in ranked.iter().enumerate() {
+            for &(cb, b, ins_b) in &ranked[i + 1..] {
                 if ca + cb < m {
                     break;
                 }
                 let key = (a.min(b), a.max(b));
-                if !pair_inputs.contains_key(&key) && union(a, b) >= m {
+                let downed = ca + cb - sorted_overlap(ins_a, ins_b) as u32;
+                if downed >= m && (pair_inputs.is_empty() || !pair_inputs.contains_key(&key)) {
                     pairs.push(key);
                 }
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
     NodeCuts {
         singles,
-        pairs,
+        pairs: sorted_pairs(pairs),
         unsorted: false,
     }
+}
+
+/// Sort and dedup pairs as one 64-bit key each: one comparison per step
+/// where a tuple takes two, on lists of thousands per device.
+fn sorted_pairs(pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    let mut keys: Vec<u64> = pairs
+        .into_iter()
+        .map(|(a, b)| (u64::from(a) << 32) | u64::from(b))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.into_iter()
+        .map(|k| ((k >> 32) as u32, k as u32))
+        .collect()
 }
 
 /// How many values two sorted lists share.
