@@ -174,17 +174,12 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         text,
     };
     let is_json = name.ends_with(".json");
-    let index = if is_json {
-        SourceIndex::default()
+    let (index, parsed) = if is_json {
+        (SourceIndex::default(), parse_json(&source.text))
     } else {
-        SourceIndex::build(&source.text)
+        index_and_parse(&source.text)
     };
     let mut diagnostics = index_diagnostics(&index);
-    let parsed = if is_json {
-        parse_json(&source.text)
-    } else {
-        parse_ron(&source.text, &index)
-    };
     let mut unshown = 0;
     match parsed {
         Ok(layout) => {
@@ -274,10 +269,29 @@ fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-fn parse_ron(text: &str, index: &SourceIndex) -> Result<Layout, Diagnostic> {
-    ron_options()
-        .from_str::<Layout>(text)
-        .map_err(|e| ron_diagnostic(text, index, e))
+/// Above this size the source index is built on a second thread while
+/// serde parses: the two read the same text and nothing of each other.
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+/// The source index and the parsed layout (or the parser's diagnostic,
+/// which the index helps to place).
+fn index_and_parse(text: &str) -> (SourceIndex, Result<Layout, Diagnostic>) {
+    let parse = || ron_options().from_str::<Layout>(text);
+    let (index, parsed) = if text.len() < PARALLEL_FROM_BYTES {
+        (SourceIndex::build(text), parse())
+    } else {
+        std::thread::scope(|scope| {
+            let index = scope.spawn(|| SourceIndex::build(text));
+            let parsed = parse();
+            let index = match index.join() {
+                Ok(index) => index,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (index, parsed)
+        })
+    };
+    let parsed = parsed.map_err(|e| ron_diagnostic(text, &index, e));
+    (index, parsed)
 }
 
 fn parse_json(text: &str) -> Result<Layout, Diagnostic> {
