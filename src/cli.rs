@@ -79,6 +79,11 @@ pub enum Command {
         /// the critical services. Repeatable.
         #[arg(long = "target", value_name = "ID")]
         targets: Vec<String>,
+        /// Read more targets from a file, one id per line (`-` for
+        /// standard input): for thousands of targets, past what a command
+        /// line holds. Blank lines and lines starting with `#` are skipped.
+        #[arg(long, value_name = "FILE")]
+        targets_from: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
@@ -178,9 +183,20 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Cuts {
             file,
             order,
-            targets,
+            mut targets,
+            targets_from,
             format,
-        } => cuts(&file, order, &targets, format),
+        } => match targets_from.map(|from| read_targets(&from)) {
+            Some(Err(message)) => {
+                eprint(&format!("error: {message}\n"));
+                EXIT_INVALID
+            }
+            Some(Ok(more)) => {
+                targets.extend(more);
+                cuts(&file, order, &targets, format)
+            }
+            None => cuts(&file, order, &targets, format),
+        },
         Command::Export {
             file,
             format,
@@ -294,6 +310,31 @@ fn trip(
     } else {
         EXIT_CLEAN
     }
+}
+
+/// Target ids, one a line, from a file or `-` (standard input).
+fn read_targets(from: &std::path::Path) -> Result<Vec<String>, String> {
+    let text = if from.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map(|_| text)
+            .map_err(|e| format!("cannot read targets from standard input: {e}"))?
+    } else {
+        std::fs::read_to_string(from)
+            .map_err(|e| format!("cannot read targets from {}: {e}", from.display()))?
+    };
+    let ids: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if ids.is_empty() {
+        // Falling back to the critical services would answer another
+        // question than the one asked.
+        return Err(format!("{} names no targets", from.display()));
+    }
+    Ok(ids)
 }
 
 fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Format) -> u8 {

@@ -182,3 +182,45 @@ fn export_writes_mef_and_json_atomically() {
     assert_eq!(back.layout, original.layout);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn targets_can_come_from_a_file_or_standard_input() {
+    let dir = std::env::temp_dir().join(format!("faultline-targets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("targets.txt");
+    std::fs::write(&list, "# the web tier\nweb\n\nerp\n").unwrap();
+    let demo = crate::util::layout_path("demo.ron");
+    let demo = demo.to_str().unwrap();
+    let from_file = faultline(&[
+        "cuts",
+        demo,
+        "--order",
+        "1",
+        "--format",
+        "json",
+        "--targets-from",
+        list.to_str().unwrap(),
+    ]);
+    let by_flag = faultline(&[
+        "cuts", demo, "--order", "1", "--format", "json", "--target", "web", "--target", "erp",
+    ]);
+    assert_eq!(from_file.stdout, by_flag.stdout);
+    assert_eq!(from_file.code, by_flag.code);
+
+    std::fs::write(&list, "# nothing\n").unwrap();
+    let empty = faultline(&["cuts", demo, "--targets-from", list.to_str().unwrap()]);
+    assert_eq!(empty.code, 2);
+    assert!(
+        empty.stderr.contains("names no targets"),
+        "{}",
+        empty.stderr
+    );
+    let missing = faultline(&[
+        "cuts",
+        demo,
+        "--targets-from",
+        dir.join("none.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(missing.code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
