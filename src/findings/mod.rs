@@ -150,8 +150,8 @@ fn double_faults(analysis: &Analysis, raw: &mut Vec<Raw>) {
         return;
     }
     let sets = crate::engine::cuts::cut_sets(analysis, &targets, 2);
-    for (t, _) in &sets.targets {
-        let sorted = crate::report::json::sorted_cut_sets(analysis, &sets, *t);
+    for (t, cuts) in &sets.targets {
+        let sorted = crate::report::json::sorted_cut_sets(analysis, &sets, cuts);
         let pairs: Vec<&Vec<EventRef>> = sorted.iter().filter(|c| c.len() == 2).collect();
         if pairs.is_empty() {
             continue;

@@ -283,8 +283,8 @@ pub fn cuts(
     if sets.targets.is_empty() {
         out.push_str("no critical services: name targets with --target ID\n");
     }
-    for (t, _) in &sets.targets {
-        let list = crate::report::json::sorted_cut_sets(analysis, sets, *t);
+    for (t, cuts) in &sets.targets {
+        let list = crate::report::json::sorted_cut_sets(analysis, sets, cuts);
         let singles = list.iter().filter(|c| c.len() == 1).count();
         let pairs = list.len() - singles;
         let what = if g.is_critical(*t) {

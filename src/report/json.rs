@@ -178,30 +178,24 @@ pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets) -> String 
         targets: sets
             .targets
             .iter()
-            .map(|(t, _)| CutTarget {
+            .map(|(t, list)| CutTarget {
                 id: analysis.graph.id(*t).to_string(),
-                cut_sets: sorted_cut_sets(analysis, sets, *t),
+                cut_sets: sorted_cut_sets(analysis, sets, list),
             })
             .collect(),
     };
     to_pretty(&out)
 }
 
-/// The cut sets of `target` as event references, sorted as the JSON
-/// output promises.
+/// One target's cut sets (`list`, from `sets.targets`) as event
+/// references, sorted as the JSON output promises.
 pub fn sorted_cut_sets(
     analysis: &Analysis,
     sets: &crate::engine::cuts::CutSets,
-    target: u32,
+    list: &[crate::engine::cuts::Cut],
 ) -> Vec<Vec<EventRef>> {
     use crate::engine::cuts::Cut;
     let g = &analysis.graph;
-    let list = sets
-        .targets
-        .iter()
-        .find(|(t, _)| *t == target)
-        .map(|(_, l)| l.as_slice())
-        .unwrap_or(&[]);
     let mut out: Vec<Vec<EventRef>> = list
         .iter()
         .map(|c| {
