@@ -222,3 +222,27 @@ fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
         );
     }
 }
+
+#[test]
+fn binary_files_and_impossible_paths_are_readable_refusals() {
+    // A screenshot handed over by mistake.
+    let png = faultline(&["check", "assets/tui-whatif.png"]);
+    assert_eq!(png.code, 2);
+    assert!(png.stderr.contains("not valid UTF-8"), "{}", png.stderr);
+    assert!(
+        png.stderr.contains("assets/tui-whatif.png:1:"),
+        "{}",
+        png.stderr
+    );
+    // A path through a file: neither missing nor a directory.
+    let through = faultline(&["check", "layouts/demo.ron/hall.ron"]);
+    assert_eq!(through.code, 2);
+    assert!(
+        through
+            .stderr
+            .contains("cannot read layouts/demo.ron/hall.ron"),
+        "{}",
+        through.stderr
+    );
+    assert!(!through.stderr.contains("panicked"));
+}
