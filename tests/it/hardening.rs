@@ -136,19 +136,26 @@ fn a_million_entry_list_loads_and_a_million_mistakes_are_counted() {
     );
 }
 
+/// A layout with one rack of `count` devices written by `device`, fed from
+/// "pdu-a" (two lines of power, then one device a line from line 3).
+fn one_rack_of(count: usize, device: impl Fn(usize) -> String) -> String {
+    let mut text = String::from(
+        "Layout(name: \"rack\", power: [Utility(id: \"u\"), Panel(id: \"pdu-a\", input: \"u\")],\nracks: [Rack(id: \"r\", height_u: 300000, devices: [\n",
+    );
+    for i in 0..count {
+        let _ = writeln!(text, "    {},", device(i));
+    }
+    text + "])])\n"
+}
+
 #[test]
 fn a_hundred_thousand_duplicate_ids_are_located_errors() {
-    let mut text = String::from(
-        "Layout(name: \"dups\", power: [Utility(id: \"u\"), Panel(id: \"p\", input: \"u\")],\nracks: [Rack(id: \"r\", height_u: 300000, devices: [\n",
-    );
-    for i in 0..100_000 {
-        let _ = writeln!(
-            text,
-            "    Device(id: \"d\", kind: Server, u: {}, draw_w: 100, psus: [Psu(feed: \"p\")]),",
+    let text = one_rack_of(100_000, |i| {
+        format!(
+            "Device(id: \"d\", kind: Server, u: {}, draw_w: 100, psus: [Psu(feed: \"pdu-a\")])",
             2 * i + 1
-        );
-    }
-    text.push_str("])])\n");
+        )
+    });
     let file = TempLayout::new("dups.ron", &text);
     let run = file.run(&["check"]);
     assert_eq!(run.code, 2);
@@ -163,17 +170,12 @@ fn a_hundred_thousand_duplicate_ids_are_located_errors() {
 
 #[test]
 fn unknown_references_by_the_hundred_thousand_end_quickly() {
-    let mut text = String::from(
-        "Layout(name: \"refs\", power: [Utility(id: \"u\"), Panel(id: \"pdu-a\", input: \"u\")],\nracks: [Rack(id: \"r\", height_u: 300000, devices: [\n",
-    );
-    for i in 0..100_000 {
-        let _ = writeln!(
-            text,
-            "    Device(id: \"d{i}\", kind: Server, u: {}, draw_w: 100, psus: [Psu(feed: \"pdu-b\")]),",
+    let text = one_rack_of(100_000, |i| {
+        format!(
+            "Device(id: \"d{i}\", kind: Server, u: {}, draw_w: 100, psus: [Psu(feed: \"pdu-b\")])",
             2 * i + 1
-        );
-    }
-    text.push_str("])])\n");
+        )
+    });
     let file = TempLayout::new("refs.ron", &text);
     let run = file.run(&["check"]);
     assert_eq!(run.code, 2);
