@@ -167,7 +167,9 @@ impl Analysis {
             Event::Short(p) => self.protective_device(p),
             _ => None,
         };
-        shorts.sort_by_key(|e| (tripped_by(e), *e));
+        let mut shorts: Vec<(Option<NodeId>, Event)> =
+            shorts.drain(..).map(|e| (tripped_by(&e), e)).collect();
+        shorts.sort_unstable();
 
         let mut w = self.what_if(true);
         // The state `w` holds: the failure of this one node, or another.
@@ -197,8 +199,8 @@ impl Analysis {
             };
             show(&mut w, &mut holds, node, event);
         }
-        for event in shorts {
-            let node = match (event, tripped_by(&event)) {
+        for (tripped, event) in shorts {
+            let node = match (event, tripped) {
                 (Event::Short(p), Some(t)) if only_way_up_through(g, p, t) => Some(t),
                 _ => None,
             };
