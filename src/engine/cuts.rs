@@ -96,6 +96,8 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     }
 
     let mut cuts: Vec<Option<NodeCuts>> = vec![None; g.len()];
+    // Scratch for `at_least`: how many inputs each event downs alone.
+    let mut downs_count = vec![0u32; events.len()];
     for &n in g.topo_order() {
         if !needed[n as usize] {
             continue;
@@ -128,7 +130,7 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
                 .iter()
                 .map(|&i| cuts[i as usize].as_ref().expect("computed"))
                 .collect();
-            let gate = at_least(ins.len() as u32 - k + 1, &inputs, order);
+            let gate = at_least(ins.len() as u32 - k + 1, &inputs, order, &mut downs_count);
             for &i in ins {
                 readers[i as usize] -= 1;
                 if readers[i as usize] == 0 && !keep[i as usize] {
@@ -247,10 +249,14 @@ fn merge_two<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
     out
 }
 
-/// ATLEAST(m, inputs) truncated at `order`.
-fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
+/// ATLEAST(m, inputs) truncated at `order`. `downs_count` is scratch, all
+/// zero, as long as the event universe; it is left all zero.
+fn at_least(m: u32, inputs: &[&NodeCuts], order: u32, downs_count: &mut [u32]) -> NodeCuts {
     if m == 1 {
         return any_of(inputs, order);
+    }
+    if let ([a, b], 2) = (inputs, m) {
+        return both_of(a, b, order);
     }
     // For each single event: which inputs it downs alone.
     let total: usize = inputs.iter().map(|c| c.singles.len()).sum();
@@ -274,30 +280,35 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
             unsorted: false,
         };
     }
+    for (&e, ins) in &downs {
+        downs_count[e as usize] = ins.len() as u32;
+    }
     let is_single = |e: u32| singles.binary_search(&e).is_ok();
     let union = |a: u32, b: u32| -> u32 {
-        match (downs.get(&a), downs.get(&b)) {
-            (Some(x), Some(y)) => (x.len() + y.len() - sorted_overlap(x, y)) as u32,
-            (Some(x), None) | (None, Some(x)) => x.len() as u32,
-            (None, None) => 0,
+        let (ca, cb) = (downs_count[a as usize], downs_count[b as usize]);
+        if ca == 0 || cb == 0 {
+            return ca + cb;
         }
+        (ca + cb) - sorted_overlap(&downs[&a], &downs[&b]) as u32
     };
 
-    // Pairs that are some input's own pairs: each such input is downed by
-    // the pair and by neither event alone.
-    let total_pairs: usize = inputs.iter().map(|c| c.pairs.len()).sum();
-    let mut pair_inputs: HashMap<(u32, u32), u32> =
-        HashMap::with_capacity_and_hasher(total_pairs, Default::default());
-    for c in inputs {
-        for &p in &c.pairs {
-            *pair_inputs.entry(p).or_default() += 1;
-        }
-    }
+    // Pairs that are some input's own pairs, with how many inputs list
+    // each: those inputs are downed by the pair and by neither event
+    // alone. The lists are sorted, so they merge without hashing.
+    let pair_inputs = merge_counted(inputs.iter().map(|c| c.pairs.as_slice()).collect());
     let mut pairs: Vec<(u32, u32)> = pair_inputs
         .iter()
-        .filter(|&(&(a, b), &own)| !is_single(a) && !is_single(b) && union(a, b) + own >= m)
-        .map(|(&p, _)| p)
+        .filter(|&&((a, b), own)| {
+            // The cheap bound first: most pairs are two events that down
+            // no input alone.
+            own + downs_count[a as usize] + downs_count[b as usize] >= m
+                && !is_single(a)
+                && !is_single(b)
+                && union(a, b) + own >= m
+        })
+        .map(|&(p, _)| p)
         .collect();
+    let listed = |key: &(u32, u32)| pair_inputs.binary_search_by(|(p, _)| p.cmp(key)).is_ok();
 
     // Pairs of singles, strongest first so the scan can stop early: two
     // events down at most downed_by(a) + downed_by(b) inputs.
@@ -315,17 +326,67 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32) -> NodeCuts {
                 }
                 let key = (a.min(b), a.max(b));
                 let downed = ca + cb - sorted_overlap(ins_a, ins_b) as u32;
-                if downed >= m && (pair_inputs.is_empty() || !pair_inputs.contains_key(&key)) {
+                if downed >= m && !listed(&key) {
                     pairs.push(key);
                 }
             }
         }
+    }
+    for &e in downs.keys() {
+        downs_count[e as usize] = 0;
     }
     NodeCuts {
         singles,
         pairs: sorted_pairs(pairs),
         unsorted: false,
     }
+}
+
+/// The union of sorted lists without repeats, each value with the number
+/// of lists it is in.
+fn merge_counted(lists: Vec<&[(u32, u32)]>) -> Vec<((u32, u32), u32)> {
+    let mut runs: Vec<Vec<((u32, u32), u32)>> = lists
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.iter().map(|&p| (p, 1)).collect())
+        .collect();
+    while runs.len() > 1 {
+        let mut next = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut it = runs.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge_two_counted(&a, &b),
+                None => a,
+            });
+        }
+        runs = next;
+    }
+    runs.pop().unwrap_or_default()
+}
+
+fn merge_two_counted(a: &[((u32, u32), u32)], b: &[((u32, u32), u32)]) -> Vec<((u32, u32), u32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Sort and dedup pairs as one 64-bit key each: one comparison per step
@@ -340,6 +401,98 @@ fn sorted_pairs(pairs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     keys.into_iter()
         .map(|k| ((k >> 32) as u32, k as u32))
         .collect()
+}
+
+/// AND of two inputs (a device with two PSUs that needs one): the events
+/// both down are its singles; a pair is a cut when it downs both, that is
+/// one event downs each (the cross product of the remaining singles), or
+/// one input's own pair downs the other too. Written out sorted, without
+/// hashing: a dual-fed server has thousands of such pairs (every A-side
+/// element above it against every B-side one).
+fn both_of(a: &NodeCuts, b: &NodeCuts, order: u32) -> NodeCuts {
+    let singles = sorted_intersection(&a.singles, &b.singles);
+    if order < 2 {
+        return NodeCuts {
+            singles,
+            pairs: Vec::new(),
+            unsorted: false,
+        };
+    }
+    let is_single = |e: &u32| singles.binary_search(e).is_ok();
+    let only_a: Vec<u32> = a
+        .singles
+        .iter()
+        .copied()
+        .filter(|e| !is_single(e))
+        .collect();
+    let only_b: Vec<u32> = b
+        .singles
+        .iter()
+        .copied()
+        .filter(|e| !is_single(e))
+        .collect();
+    let cross = sorted_cross_product(&only_a, &only_b);
+    // An input's own pairs exclude its singles, so none contains one of
+    // the gate's singles. One input's pair downs the other too when it is
+    // the other's pair as well, or holds one of the other's singles.
+    let in_both = sorted_intersection(&a.pairs, &b.pairs);
+    let holds_single_of = |other: &NodeCuts, (x, y): &(u32, u32)| {
+        other.singles.binary_search(x).is_ok() || other.singles.binary_search(y).is_ok()
+    };
+    let a_hits: Vec<(u32, u32)> = a
+        .pairs
+        .iter()
+        .copied()
+        .filter(|p| holds_single_of(b, p))
+        .collect();
+    let b_hits: Vec<(u32, u32)> = b
+        .pairs
+        .iter()
+        .copied()
+        .filter(|p| holds_single_of(a, p))
+        .collect();
+    NodeCuts {
+        singles,
+        pairs: merge_sorted(vec![&cross, &in_both, &a_hits, &b_hits]),
+        unsorted: false,
+    }
+}
+
+/// Every (x, y) with x from one list and y from the other, as (min, max),
+/// in sorted order. The lists are sorted and share no value.
+fn sorted_cross_product(a: &[u32], b: &[u32]) -> Vec<(u32, u32)> {
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    let (mut i, mut j) = (0, 0);
+    // Walk both lists in order; each value pairs with the larger values of
+    // the other list, which are exactly the ones not yet walked past.
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            out.extend(b[j..].iter().map(|&y| (a[i], y)));
+            i += 1;
+        } else {
+            out.extend(a[i..].iter().map(|&x| (b[j], x)));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The values two sorted lists share, sorted.
+fn sorted_intersection<T: Ord + Copy>(x: &[T], y: &[T]) -> Vec<T> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(x[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 /// How many values two sorted lists share.
