@@ -99,7 +99,12 @@ fn run_terminal(app: &mut App) -> io::Result<u8> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     watch_terminal();
     let result = event_loop(&mut terminal, app, &signals);
-    drop(terminal);
+    // ratatui's drop shows the cursor and, when that fails, reports it with
+    // `eprintln!`, which panics when stderr is the same dead terminal. Show
+    // it here; if the terminal is gone there is nothing left to restore.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     drop(guard);
     result
 }

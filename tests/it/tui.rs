@@ -475,6 +475,13 @@ impl Pty {
 }
 
 fn spawn_in_pty(args: &[&str]) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
+    spawn_command_in_pty(env!("CARGO_BIN_EXE_faultline"), args)
+}
+
+fn spawn_command_in_pty(
+    program: &str,
+    args: &[&str],
+) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     let (rows, cols) = (40, 140);
     let pair = native_pty_system()
@@ -485,7 +492,7 @@ fn spawn_in_pty(args: &[&str]) -> (Pty, Box<dyn portable_pty::Child + Send + Syn
             pixel_height: 0,
         })
         .expect("open a pty");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_faultline"));
+    let mut cmd = CommandBuilder::new(program);
     cmd.args(args);
     cmd.cwd(util::root());
     cmd.env("TERM", "xterm-256color");
@@ -625,5 +632,54 @@ fn every_layout_survives_every_key() {
         press(&mut app, KeyCode::Char('r'));
         assert!(app.whatif.events.is_empty(), "{}", path.display());
         assert!(app.whatif.impact.down.is_empty(), "{}", path.display());
+    }
+}
+
+/// SIGTERM (a service manager, `kill`) restores the terminal too.
+#[test]
+fn pty_sigterm_restores_the_terminal() {
+    let (mut pty, mut child) = spawn_in_pty(&[]);
+    pty.expect("Demo hall");
+    let pid = child.process_id().expect("a pid");
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(kill.success());
+    let code = wait_exit(&mut child, &mut pty);
+    assert_eq!(code, 128 + 15, "exit status 128 + SIGTERM");
+    let raw = String::from_utf8_lossy(&pty.raw);
+    assert!(raw.contains("\x1b[?1049l"), "left the alternate screen");
+    assert!(!pty.screen.screen().alternate_screen());
+}
+
+/// A terminal that goes away without a SIGHUP reaching faultline (it runs
+/// in a session of its own, as under some multiplexers) must not leave it
+/// spinning on a dead pty: it notices and exits.
+#[test]
+fn pty_gone_without_a_hangup_signal_ends_the_program() {
+    // `sh` ignores SIGHUP and hands that on to `setsid`, which waits for
+    // faultline in a new session: no hangup signal reaches either when
+    // the terminal closes.
+    let bin = env!("CARGO_BIN_EXE_faultline");
+    let script = format!("trap '' HUP; exec setsid -w '{bin}'");
+    let (mut pty, mut child) = spawn_command_in_pty("sh", &["-c", &script]);
+    pty.expect("Demo hall");
+    // Close our side of the terminal.
+    drop(pty);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            // 129 when the watchdog notices first, 1 when drawing to the
+            // dead terminal fails first ("terminal error: ...").
+            let code = status.exit_code();
+            assert!(matches!(code, 1 | 129), "exit status {code}");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "faultline kept running on a dead terminal"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
