@@ -160,15 +160,17 @@ impl Analysis {
     pub fn sweep_with_cascade(&self, mut visit: impl FnMut(Event, &WhatIf<'_>)) {
         let g = &self.graph;
         let chain_end = series_chain_ends(g);
-        let (mut shorts, fails): (Vec<Event>, Vec<Event>) = events::universe(g)
+        let (shorts, fails): (Vec<Event>, Vec<Event>) = events::universe(g)
             .into_iter()
             .partition(|e| matches!(e, Event::Short(_)));
-        let tripped_by = |e: &Event| match *e {
-            Event::Short(p) => self.protective_device(p),
-            _ => None,
-        };
-        let mut shorts: Vec<(Option<NodeId>, Event)> =
-            shorts.drain(..).map(|e| (tripped_by(&e), e)).collect();
+        // Each short with the device it trips, grouped by that device.
+        let mut shorts: Vec<(Option<NodeId>, Event)> = shorts
+            .into_iter()
+            .map(|e| match e {
+                Event::Short(p) => (self.protective_device(p), e),
+                _ => (None, e),
+            })
+            .collect();
         shorts.sort_unstable();
 
         let mut w = self.what_if(true);
