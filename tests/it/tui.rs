@@ -641,8 +641,9 @@ fn pty_sigterm_restores_the_terminal() {
     let (mut pty, mut child) = spawn_in_pty(&[]);
     pty.expect("Demo hall");
     let pid = child.process_id().expect("a pid");
-    let kill = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+    // The shell's own `kill`: no procps needed.
+    let kill = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
         .status()
         .expect("run kill");
     assert!(kill.success());
