@@ -59,19 +59,68 @@ pub struct CutSets {
     pub targets: Vec<(NodeId, Vec<Cut>)>,
 }
 
-/// The events that down each node directly, by universe index.
-pub fn own_events(graph: &Graph, base: &BaseState, events: &[Event]) -> Vec<Vec<u32>> {
-    let mut own: Vec<Vec<u32>> = vec![Vec::new(); graph.len()];
+/// The events that down each node directly, by universe index: one flat
+/// list (most nodes have one or two, and a million-device hall has
+/// millions of nodes, so a list each would cost more than the events).
+pub struct OwnEvents {
+    start: Vec<u32>,
+    events: Vec<u32>,
+}
+
+impl OwnEvents {
+    /// Node `n`'s own events, sorted, without repeats.
+    pub fn of(&self, n: NodeId) -> &[u32] {
+        &self.events[self.start[n as usize] as usize..self.start[n as usize + 1] as usize]
+    }
+}
+
+pub fn own_events(graph: &Graph, base: &BaseState, events: &[Event]) -> OwnEvents {
+    // (node, event) in event order, then grouped by node with a stable
+    // counting sort, so each node's events stay in universe order.
+    let mut hits: Vec<(NodeId, u32)> = Vec::new();
     for (i, &e) in events.iter().enumerate() {
-        for n in super::events::failures(graph, base, e) {
-            own[n as usize].push(i as u32);
+        hits.extend(
+            super::events::failures(graph, base, e)
+                .into_iter()
+                .map(|n| (n, i as u32)),
+        );
+    }
+    let mut start = vec![0u32; graph.len() + 1];
+    for &(n, _) in &hits {
+        start[n as usize + 1] += 1;
+    }
+    for i in 0..graph.len() {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut grouped = vec![0u32; hits.len()];
+    for &(n, e) in &hits {
+        grouped[next[n as usize] as usize] = e;
+        next[n as usize] += 1;
+    }
+    drop(hits);
+    // An event may reach a node twice (a short inside it that also trips
+    // it): drop the repeats, closing the gaps in place.
+    let mut out = 0usize;
+    let mut from = 0usize;
+    for n in 0..graph.len() {
+        let end = start[n + 1] as usize;
+        let first = out;
+        for i in from..end {
+            let e = grouped[i];
+            if out == first || grouped[out - 1] != e {
+                grouped[out] = e;
+                out += 1;
+            }
         }
+        from = end;
+        start[n + 1] = out as u32;
     }
-    for list in &mut own {
-        list.sort_unstable();
-        list.dedup();
+    grouped.truncate(out);
+    OwnEvents {
+        start,
+        events: grouped,
     }
-    own
 }
 
 /// Compute the minimal cut sets of `targets` up to `order` (1 or 2).
@@ -80,13 +129,16 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     let events = universe(g);
     let own = own_events(g, &analysis.base, &events);
 
-    let needed = g.cone_above(targets);
+    // Post-order, not rank order: a device's pairs (thousands for a
+    // dual-fed server) are read by its service soon after they are made
+    // and dropped, instead of every device's waiting for the first service.
+    let walk = g.cone_post_order(targets);
 
     // How many consumers in the cone still have to read each node's cut
     // sets: the last one may take them instead of copying.
     let mut readers = vec![0u32; g.len()];
     let mut keep = vec![false; g.len()];
-    for n in (0..g.len() as NodeId).filter(|&n| needed[n as usize]) {
+    for &n in &walk {
         for &i in g.inputs(n) {
             readers[i as usize] += 1;
         }
@@ -95,13 +147,10 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
         keep[t as usize] = true;
     }
 
-    let mut cuts: Vec<Option<NodeCuts>> = vec![None; g.len()];
+    let mut cuts = Live::new(g.len());
     // Scratch for `at_least`: how many inputs each event downs alone.
     let mut downs_count = vec![0u32; events.len()];
-    for &n in g.topo_order() {
-        if !needed[n as usize] {
-            continue;
-        }
+    for &n in &walk {
         let ins = g.inputs(n);
         let k = g.threshold(n);
         let gate = if k == 0 {
@@ -111,41 +160,31 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
             let i = *only as usize;
             readers[i] -= 1;
             if readers[i] == 0 && !keep[i] {
-                cuts[i]
-                    .take()
-                    .expect("inputs come first in topological order")
+                cuts.take(*only)
             } else {
-                cuts[i]
-                    .clone()
-                    .expect("inputs come first in topological order")
+                cuts.get(*only).clone()
             }
         } else {
             for &i in ins {
-                cuts[i as usize]
-                    .as_mut()
-                    .expect("inputs come first in topological order")
-                    .normalise();
+                cuts.get_mut(i).normalise();
             }
-            let inputs: Vec<&NodeCuts> = ins
-                .iter()
-                .map(|&i| cuts[i as usize].as_ref().expect("computed"))
-                .collect();
+            let inputs: Vec<&NodeCuts> = ins.iter().map(|&i| cuts.get(i)).collect();
             let gate = at_least(ins.len() as u32 - k + 1, &inputs, order, &mut downs_count);
             for &i in ins {
                 readers[i as usize] -= 1;
                 if readers[i as usize] == 0 && !keep[i as usize] {
-                    cuts[i as usize] = None;
+                    cuts.take(i);
                 }
             }
             gate
         };
-        cuts[n as usize] = Some(or_with_own(gate, &own[n as usize]));
+        cuts.put(n, or_with_own(gate, own.of(n)));
     }
 
     let targets = targets
         .iter()
         .map(|&t| {
-            let c = cuts[t as usize].as_mut().expect("targets are computed");
+            let c = cuts.get_mut(t);
             c.normalise();
             let mut list: Vec<Cut> = c.singles.iter().map(|&e| Cut::One(e)).collect();
             list.extend(c.pairs.iter().map(|&(a, b)| Cut::Two(a, b)));
@@ -153,6 +192,64 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
         })
         .collect();
     CutSets { events, targets }
+}
+
+/// The cut sets computed and not yet read by every consumer: a slot per
+/// node into a pool that holds only those alive, a frontier of the cone
+/// (an `Option` per node would cost 56 bytes each on millions of nodes).
+struct Live {
+    slot: Vec<u32>,
+    pool: Vec<NodeCuts>,
+    free: Vec<u32>,
+}
+
+impl Live {
+    const NONE: u32 = u32::MAX;
+
+    fn new(nodes: usize) -> Live {
+        Live {
+            slot: vec![Self::NONE; nodes],
+            pool: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    fn index(&self, n: NodeId) -> usize {
+        let s = self.slot[n as usize];
+        assert_ne!(s, Self::NONE, "inputs come first in the walk");
+        s as usize
+    }
+
+    fn get(&self, n: NodeId) -> &NodeCuts {
+        &self.pool[self.index(n)]
+    }
+
+    fn get_mut(&mut self, n: NodeId) -> &mut NodeCuts {
+        let i = self.index(n);
+        &mut self.pool[i]
+    }
+
+    fn put(&mut self, n: NodeId, cuts: NodeCuts) {
+        let s = match self.free.pop() {
+            Some(s) => {
+                self.pool[s as usize] = cuts;
+                s
+            }
+            None => {
+                self.pool.push(cuts);
+                self.pool.len() as u32 - 1
+            }
+        };
+        self.slot[n as usize] = s;
+    }
+
+    /// Take node `n`'s cut sets out; its slot is reused.
+    fn take(&mut self, n: NodeId) -> NodeCuts {
+        let s = self.index(n);
+        self.slot[n as usize] = Self::NONE;
+        self.free.push(s as u32);
+        std::mem::take(&mut self.pool[s])
+    }
 }
 
 /// OR of a gate with the node's own (sorted) events: they become single

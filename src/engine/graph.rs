@@ -434,6 +434,42 @@ impl Graph {
         inside
     }
 
+    /// The cone above `targets` in depth-first post-order: every node after
+    /// its inputs, and each node as soon after its inputs as the walk
+    /// allows. Consumers that read their inputs' results and then drop
+    /// them (cut sets) keep few alive at once this way, where rank order
+    /// would finish every device before the first service.
+    pub fn cone_post_order(&self, targets: &[NodeId]) -> Vec<NodeId> {
+        let mut seen = vec![false; self.len()];
+        let mut order = Vec::new();
+        // (node, how many of its inputs have been walked)
+        let mut stack: Vec<(NodeId, u32)> = Vec::new();
+        for &t in targets {
+            if seen[t as usize] {
+                continue;
+            }
+            seen[t as usize] = true;
+            stack.push((t, 0));
+            while let Some(top) = stack.last_mut() {
+                let (n, next) = *top;
+                match self.inputs(n).get(next as usize) {
+                    Some(&i) => {
+                        top.1 += 1;
+                        if !seen[i as usize] {
+                            seen[i as usize] = true;
+                            stack.push((i, 0));
+                        }
+                    }
+                    None => {
+                        order.push(n);
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        order
+    }
+
     pub fn common_group(&self, id: &str) -> Option<u32> {
         self.common
             .iter()

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::engine::cuts::own_events;
+use crate::engine::cuts::{OwnEvents, own_events};
 use crate::engine::events::universe;
 use crate::engine::{Analysis, Event, NodeId};
 
@@ -165,9 +165,9 @@ const MAX_EXPANSION: usize = 10_000;
 
 /// The gate a node's gate stands for: a node whose gate is a bare
 /// reference to one input (a service that needs one thing) is that input.
-fn representative(analysis: &Analysis, own: &[Vec<u32>], mut n: NodeId) -> NodeId {
+fn representative(analysis: &Analysis, own: &OwnEvents, mut n: NodeId) -> NodeId {
     let g = &analysis.graph;
-    while own[n as usize].is_empty() && g.inputs(n).len() == 1 && g.threshold(n) == 1 {
+    while own.of(n).is_empty() && g.inputs(n).len() == 1 && g.threshold(n) == 1 {
         n = g.inputs(n)[0];
     }
     n
@@ -209,12 +209,12 @@ fn weighted_expansion(weights: &[u32], m: u32) -> Option<Vec<Vec<usize>>> {
 fn formula(
     analysis: &Analysis,
     n: NodeId,
-    own_all: &[Vec<u32>],
+    own_all: &OwnEvents,
     event_names: &[String],
     gate_names: &[String],
 ) -> String {
     let g = &analysis.graph;
-    let own = &own_all[n as usize];
+    let own = own_all.of(n);
     let inputs = g.inputs(n);
     let k = g.threshold(n) as usize;
     let mut reps: Vec<(NodeId, u32)> = Vec::new();
