@@ -8,7 +8,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::format::Layout;
-use super::spans::{Loc, SourceIndex};
+use super::spans::{Loc, Locations, SourceIndex};
 use super::validate::{MAX_DIAGNOSTICS, validate};
 use crate::diagnostic::{Diagnostic, SourceFile};
 
@@ -21,7 +21,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug)]
 pub struct Loaded {
     pub source: SourceFile,
-    pub index: SourceIndex,
+    pub locations: Locations,
     pub layout: Layout,
 }
 
@@ -29,7 +29,7 @@ impl Loaded {
     /// Where the thing with `id` is defined; PSUs (`dev/psu`) resolve to
     /// their `(feed: ...)` entry.
     pub fn locate(&self, id: &str) -> Option<Loc> {
-        if let Some(loc) = self.index.id(id) {
+        if let Some(loc) = self.locations.id(id) {
             return Some(loc);
         }
         let (device, psu) = id.split_once('/')?;
@@ -40,7 +40,7 @@ impl Loaded {
             .flat_map(|r| r.devices.iter())
             .find(|d| d.id == device)?;
         let index = (0..dev.psus.len()).find(|&i| dev.psu_name(i) == psu)?;
-        self.index.psu(device, index)
+        self.locations.psu(device, index)
     }
 }
 
@@ -189,7 +189,7 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
             if diagnostics.is_empty() && unshown == 0 {
                 return Ok(Loaded {
                     source,
-                    index,
+                    locations: index.into_locations(),
                     layout,
                 });
             }

@@ -875,6 +875,80 @@ impl SourceIndex {
     }
 }
 
+/// Where each id and each PSU entry is written: all that findings, reports
+/// and the TUI point at once a layout has loaded. The full index (every
+/// key and string) serves validation only and is dropped after it: on a
+/// million-device hall it is most of a gigabyte.
+#[derive(Debug, Default)]
+pub struct Locations {
+    ids: HashMap<String, IdLoc>,
+    /// The PSU entries of each device, consecutive: `IdLoc::psus` indexes
+    /// here.
+    psus: Vec<Loc>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct IdLoc {
+    loc: Loc,
+    first_psu: u32,
+    psu_count: u32,
+}
+
+impl Locations {
+    /// Where the thing `id` is defined (its `id: "..."` literal).
+    pub fn id(&self, id: &str) -> Option<Loc> {
+        self.ids.get(id).map(|i| i.loc)
+    }
+
+    /// Where the `index`-th PSU of `device` is written.
+    pub fn psu(&self, device: &str, index: usize) -> Option<Loc> {
+        let i = self.ids.get(device)?;
+        if index >= i.psu_count as usize {
+            return None;
+        }
+        self.psus.get(i.first_psu as usize + index).copied()
+    }
+}
+
+impl SourceIndex {
+    /// Keep only what [`Locations`] answers.
+    pub fn into_locations(self) -> Locations {
+        let mut psus = Vec::new();
+        // Per struct: where its PSUs start in `psus` and how many it has.
+        // A device's PSU entries are nested in it, so no other device's
+        // come between them.
+        let mut psu_range = vec![(0u32, 0u32); self.structs.len()];
+        for rec in &self.structs {
+            if let (Some("Psu"), Some(parent)) = (rec.type_name, rec.parent) {
+                let range = &mut psu_range[parent as usize];
+                if range.1 == 0 {
+                    range.0 = psus.len() as u32;
+                }
+                range.1 += 1;
+                psus.push(rec.start);
+            }
+        }
+        let id_locs: Vec<Loc> = (0..self.structs.len() as u32)
+            .map(|r| self.id_loc_of(r))
+            .collect();
+        let ids = self
+            .first_id
+            .into_iter()
+            .map(|(id, r)| {
+                let (first_psu, psu_count) = psu_range[r as usize];
+                let loc = id_locs[r as usize];
+                let at = IdLoc {
+                    loc,
+                    first_psu,
+                    psu_count,
+                };
+                (id, at)
+            })
+            .collect();
+        Locations { ids, psus }
+    }
+}
+
 /// Where the value after the field key at `key` is written (`-350` in
 /// `draw_w: -350`): up to the next `,`, closing bracket or blank. Falls
 /// back to `key` when the value is not plainly there (a comment between).
