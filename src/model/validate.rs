@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::hash_map::Entry;
 
 use super::format::{FINDING_CODES, Layout, Need, PowerElement};
 use super::spans::{Loc, SourceIndex, value_after};
@@ -38,7 +39,6 @@ struct Validator<'a> {
     index: &'a SourceIndex,
     src: &'a str,
     ids: HashMap<&'a str, Target>,
-    psu_ids: HashSet<String>,
     out: Vec<Diagnostic>,
     /// Errors past [`MAX_DIAGNOSTICS`], counted but neither located nor
     /// kept: a million copies of one mistake say no more than a few
@@ -68,7 +68,6 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
         index,
         src,
         ids: HashMap::default(),
-        psu_ids: HashSet::default(),
         out: Vec::new(),
         unshown: 0,
         cursors: RefCell::default(),
@@ -211,21 +210,30 @@ impl<'a> Validator<'a> {
                 .map(|(i, c)| (c.id.as_str(), Target::Common(i))),
         );
 
-        let mut seen: HashMap<&str, usize> = HashMap::default();
+        // How many times each repeated id has been seen so far.
+        let mut repeats: HashMap<&str, usize> = HashMap::default();
+        self.ids.reserve(all.len());
         for (id, target) in all {
             self.check_id_syntax(id, id);
-            let count = seen.entry(id).or_insert(0);
-            *count += 1;
-            if *count == 1 {
-                self.ids.insert(id, target);
-            } else {
+            let count = match self.ids.entry(id) {
+                Entry::Vacant(slot) => {
+                    slot.insert(target);
+                    1
+                }
+                Entry::Occupied(_) => {
+                    let seen = repeats.entry(id).or_insert(1);
+                    *seen += 1;
+                    *seen
+                }
+            };
+            if count > 1 {
                 // Name what is written first in the file, which is what the
                 // line number points at (sections may come in any order).
                 let first = match self.index.id_type(id) {
                     Some(t) => describe_type(t),
                     None => self.ids[id].describe(layout),
                 };
-                let loc = self.locating().and_then(|ix| ix.nth_id(id, *count - 1));
+                let loc = self.locating().and_then(|ix| ix.nth_id(id, count - 1));
                 let first_line = self
                     .at_id(id)
                     .map(|l| format!(" on line {}", l.line))
@@ -596,7 +604,8 @@ impl<'a> Validator<'a> {
                 "`psus_needed` is between 1 and the number of PSUs listed".into(),
             );
         }
-        let mut names = HashSet::default();
+        // A device has a few PSUs: a list beats a set.
+        let mut names: Vec<String> = Vec::with_capacity(dev.psus.len());
         for (i, psu) in dev.psus.iter().enumerate() {
             let name = dev.psu_name(i);
             let index = self.locating();
@@ -611,7 +620,7 @@ impl<'a> Validator<'a> {
                     "PSU names use letters, digits and . _ : -".into(),
                 );
             }
-            if !names.insert(name.clone()) {
+            if names.contains(&name) {
                 self.push(
                     "duplicate-id",
                     format!("PSU \"{id}/{name}\" is defined twice"),
@@ -621,7 +630,6 @@ impl<'a> Validator<'a> {
                     "give each PSU of a device its own name".into(),
                 );
             }
-            self.psu_ids.insert(format!("{id}/{name}"));
             if let Some(phase) = psu.phase {
                 if !(1..=3).contains(&phase) {
                     self.push(
@@ -643,8 +651,23 @@ impl<'a> Validator<'a> {
                 |t| matches!(t, Target::Power(p) if layout.power[p].kind().accepts_psu()),
                 "a Pdu, Breaker, Panel, Sts or Ups",
             );
+            names.push(name);
         }
         self.check_needs(id, &dev.needs);
+    }
+
+    /// Whether `member` names a PSU as `device/psu`.
+    fn is_psu(&self, member: &str) -> bool {
+        let Some((device, psu)) = member.rsplit_once('/') else {
+            return false;
+        };
+        match self.ids.get(device) {
+            Some(&Target::Device(r, d)) => {
+                let dev = &self.layout.racks[r].devices[d];
+                (0..dev.psus.len()).any(|i| dev.psu_name(i) == psu)
+            }
+            _ => false,
+        }
     }
 
     fn check_needs(&mut self, owner: &str, needs: &[Need]) {
@@ -736,7 +759,7 @@ impl<'a> Validator<'a> {
             for m in &cc.members {
                 // PSUs (`device/psu`) are accepted too: one bad batch of
                 // power supplies is a common cause.
-                if self.psu_ids.contains(m.as_str()) {
+                if self.is_psu(m) {
                     continue;
                 }
                 self.check_ref(
@@ -755,8 +778,11 @@ impl<'a> Validator<'a> {
     /// which are then walked back to be named.
     fn check_cycles(&mut self) {
         let layout = self.layout;
-        let mut node_of: HashMap<&str, u32> = HashMap::default();
-        let mut names: Vec<&str> = Vec::new();
+        let devices = layout.racks.iter().map(|r| r.devices.len()).sum::<usize>();
+        let capacity = layout.power.len() + devices + layout.services.len();
+        let mut node_of: HashMap<&str, u32> =
+            HashMap::with_capacity_and_hasher(capacity, Default::default());
+        let mut names: Vec<&str> = Vec::with_capacity(capacity);
         for p in &layout.power {
             node_of.insert(p.id(), names.len() as u32);
             names.push(p.id());
@@ -781,25 +807,19 @@ impl<'a> Validator<'a> {
             .racks
             .iter()
             .flat_map(|r| r.devices.iter())
-            .map(|d| {
-                (
-                    d.id.as_str(),
-                    d.needs.as_slice(),
-                    d.psus.iter().map(|p| p.feed.as_str()).collect::<Vec<_>>(),
-                )
-            })
+            .map(|d| (d.id.as_str(), d.needs.as_slice(), d.psus.as_slice()))
             .chain(
                 layout
                     .services
                     .iter()
-                    .map(|s| (s.id.as_str(), s.needs.as_slice(), Vec::new())),
+                    .map(|s| (s.id.as_str(), s.needs.as_slice(), &[][..])),
             );
-        for (id, needs, feeds) in consumers {
+        for (id, needs, psus) in consumers {
             let b = node_of[id];
             let sources = needs
                 .iter()
                 .flat_map(|n| n.members().iter().map(String::as_str))
-                .chain(feeds);
+                .chain(psus.iter().map(|p| p.feed.as_str()));
             for m in sources {
                 if let Some(&a) = node_of.get(m) {
                     if a != b {
@@ -810,18 +830,17 @@ impl<'a> Validator<'a> {
         }
         let n = names.len();
         let mut indegree = vec![0u32; n];
-        let mut out: Vec<Vec<u32>> = vec![Vec::new(); n];
-        let mut preds: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for &(a, b) in &edges {
+        for &(_, b) in &edges {
             indegree[b as usize] += 1;
-            out[a as usize].push(b);
-            preds[b as usize].push(a);
         }
+        let out = Adjacency::new(n, edges.iter().copied());
+        let preds = Adjacency::new(n, edges.iter().map(|&(a, b)| (b, a)));
+        drop(edges);
         let mut queue: Vec<u32> = (0..n as u32)
             .filter(|&v| indegree[v as usize] == 0)
             .collect();
         while let Some(v) = queue.pop() {
-            for &w in &out[v as usize] {
+            for &w in out.of(v) {
                 indegree[w as usize] -= 1;
                 if indegree[w as usize] == 0 {
                     queue.push(w);
@@ -869,14 +888,40 @@ impl<'a> Validator<'a> {
                 explained[cur as usize] = true;
                 on_path.insert(cur, path.len());
                 path.push(cur);
-                match preds[cur as usize]
-                    .iter()
-                    .find(|&&p| indegree[p as usize] > 0)
-                {
+                match preds.of(cur).iter().find(|&&p| indegree[p as usize] > 0) {
                     Some(&p) => cur = p,
                     None => break,
                 }
             }
         }
+    }
+}
+
+/// Each node's neighbours in one flat list, in the order the edges came.
+struct Adjacency {
+    start: Vec<u32>,
+    list: Vec<u32>,
+}
+
+impl Adjacency {
+    fn new(nodes: usize, edges: impl Iterator<Item = (u32, u32)> + Clone) -> Adjacency {
+        let mut start = vec![0u32; nodes + 1];
+        for (a, _) in edges.clone() {
+            start[a as usize + 1] += 1;
+        }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut list = vec![0u32; start[nodes] as usize];
+        for (a, b) in edges {
+            list[next[a as usize] as usize] = b;
+            next[a as usize] += 1;
+        }
+        Adjacency { start, list }
+    }
+
+    fn of(&self, node: u32) -> &[u32] {
+        &self.list[self.start[node as usize] as usize..self.start[node as usize + 1] as usize]
     }
 }

@@ -786,6 +786,34 @@ fn devices_at_the_top_of_u32_do_not_wrap() {
 }
 
 #[test]
+fn a_common_cause_may_name_psus_that_exist() {
+    let with_members = |members: &str| {
+        example_with(
+            "    ],\n)",
+            &format!(
+                "    ],\n    common_causes: [CommonCause(id: \"batch-7\", members: [{members}])],\n)"
+            ),
+        )
+    };
+    let good = with_members("\"mail/psu2\", \"controller/psu1\", \"pdu-a\"");
+    assert!(
+        faultline::model::load_str("test.ron", good).is_ok(),
+        "PSUs by their default names are members"
+    );
+    for (member, code) in [
+        ("\"mail/psu3\"", "unknown-ref"),
+        ("\"nothing/psu1\"", "unknown-ref"),
+        ("\"pdu-a/psu1\"", "unknown-ref"),
+        ("\"r12\"", "bad-ref-kind"),
+    ] {
+        let (text, ds) = invalid_text(&with_members(member));
+        assert_eq!(ds.len(), 1, "{member}: {ds:?}");
+        assert_eq!(ds[0].code, code, "{member}: {}", ds[0].message);
+        assert!(points_at(&text, &ds[0], member), "{member}");
+    }
+}
+
+#[test]
 fn decisions_of_semantics_md_hold() {
     for (what, old, new, code, at) in [
         (
