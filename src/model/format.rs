@@ -36,6 +36,19 @@ fn is_zero_len<T>(v: &[T]) -> bool {
     v.is_empty()
 }
 
+/// A list read at its own length. serde grows a list it cannot size up
+/// front by doubling, so a rack of 40 devices would hold room for 64 and
+/// a device's two PSUs room for four: a third of a big hall's model.
+fn shrunk<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
     pub name: String,
@@ -393,6 +406,7 @@ pub struct Rack {
     pub height_u: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
+    #[serde(deserialize_with = "shrunk")]
     pub devices: Vec<Device>,
 }
 
@@ -422,10 +436,15 @@ pub struct Device {
     #[serde(default = "default_one")]
     pub height_u: u32,
     pub draw_w: f64,
+    #[serde(deserialize_with = "shrunk")]
     pub psus: Vec<Psu>,
     #[serde(default = "default_one")]
     pub psus_needed: u32,
-    #[serde(default, skip_serializing_if = "is_zero_len")]
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero_len",
+        deserialize_with = "shrunk"
+    )]
     pub needs: Vec<Need>,
     #[serde(default, skip_serializing_if = "is_zero_len")]
     pub roles: Vec<Role>,
@@ -456,9 +475,9 @@ impl Device {
 /// One `needs` entry: a k-of-n requirement over device or service ids.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Need {
-    All(Vec<String>),
-    Any(Vec<String>),
-    AtLeast(u32, Vec<String>),
+    All(#[serde(deserialize_with = "shrunk")] Vec<String>),
+    Any(#[serde(deserialize_with = "shrunk")] Vec<String>),
+    AtLeast(u32, #[serde(deserialize_with = "shrunk")] Vec<String>),
 }
 
 impl Need {
