@@ -45,8 +45,7 @@ pub fn run_structured(input: &FuzzLayout) {
     } else {
         (
             "fuzz.ron",
-            ron::ser::to_string_pretty(&layout, ron::ser::PrettyConfig::default())
-                .expect("a layout serialises"),
+            write_ron(&layout, input.seed & 1 == 1).expect("a layout serialises"),
         )
     };
     if let Some((at, byte)) = input.damage {
@@ -74,7 +73,52 @@ pub fn run_structured(input: &FuzzLayout) {
     load_and_analyse(name, text.into_bytes(), input.seed);
 }
 
+/// RON as ron writes it: optional values as `Some(...)`, or bare as the
+/// format writes them (and as the fast reader reads them).
+fn write_ron(layout: &Layout, bare_options: bool) -> ron::Result<String> {
+    let pretty = ron::ser::PrettyConfig::default();
+    if bare_options {
+        let implicit = ron::extensions::Extensions::IMPLICIT_SOME;
+        ron::Options::default()
+            .with_default_extension(implicit)
+            .to_string_pretty(layout, pretty.extensions(implicit))
+    } else {
+        ron::ser::to_string_pretty(layout, pretty)
+    }
+}
+
+/// The fast reader (`model::fast`) reads what ron reads, locates ids and
+/// PSUs where the source index does, or gives up.
+pub fn check_fast_path(text: &str) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some((layout, locations)) = faultline::model::fast::parse(text) else {
+        return;
+    };
+    let by_ron: Layout = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .unwrap_or_else(|e| panic!("the fast reader accepted what ron refuses: {e}"));
+    assert!(
+        layout == by_ron,
+        "the fast reader and ron read different layouts"
+    );
+    let index = faultline::model::spans::SourceIndex::build(text);
+    assert!(
+        index.unknown_fields.is_empty() && index.not_whole.is_empty(),
+        "the fast reader accepted what the source index refuses"
+    );
+    assert!(
+        locations == index.into_locations(),
+        "the fast reader and the source index place ids or PSUs differently"
+    );
+}
+
 fn load_and_analyse(name: &str, bytes: Vec<u8>, seed: u64) {
+    if name.ends_with(".ron") {
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            check_fast_path(text);
+        }
+    }
     match load_bytes(name, bytes) {
         Ok(loaded) => analyse(&loaded, seed),
         Err(e) => check_refusal(&e),

@@ -174,6 +174,17 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         text,
     };
     let is_json = name.ends_with(".json");
+    if !is_json {
+        if let Some((layout, locations)) = load_fast(&source.text) {
+            return Ok(Loaded {
+                source,
+                locations,
+                layout,
+            });
+        }
+        // Not on the fast path, or not valid: read it again the careful
+        // way, which locates and explains every error.
+    }
     let (index, parsed) = if is_json {
         (SourceIndex::default(), parse_json(&source.text))
     } else {
@@ -212,6 +223,15 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         diagnostics,
         unshown,
     })
+}
+
+/// A valid layout read on the fast path (`fast.rs`), or `None` when the
+/// careful path must read it: the fast reader gave up, or validation
+/// found errors, which need the full source index to be located.
+fn load_fast(text: &str) -> Option<(Layout, Locations)> {
+    let (layout, locations) = super::fast::parse(text)?;
+    let found = validate(&layout, &SourceIndex::default(), text);
+    (found.diagnostics.is_empty() && found.unshown == 0).then_some((layout, locations))
 }
 
 /// What the source index found without the parser: unknown fields and

@@ -1,5 +1,6 @@
 //! The model: the layout format, loading and validation.
 
+pub mod fast;
 pub mod format;
 pub mod load;
 pub mod spans;

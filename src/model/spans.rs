@@ -879,7 +879,7 @@ impl SourceIndex {
 /// and the TUI point at once a layout has loaded. The full index (every
 /// key and string) serves validation only and is dropped after it: on a
 /// million-device hall it is most of a gigabyte.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Locations {
     ids: HashMap<String, IdLoc>,
     /// The PSU entries of each device, consecutive: `IdLoc::psus` indexes
@@ -887,7 +887,7 @@ pub struct Locations {
     psus: Vec<Loc>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct IdLoc {
     loc: Loc,
     first_psu: u32,
@@ -895,6 +895,25 @@ struct IdLoc {
 }
 
 impl Locations {
+    /// From each id with where it is written and its PSU entries (a range
+    /// of `psus`).
+    pub(super) fn new(
+        ids: impl Iterator<Item = (String, Loc, u32, u32)>,
+        psus: Vec<Loc>,
+    ) -> Locations {
+        let mut map: HashMap<String, IdLoc> = HashMap::default();
+        map.reserve(ids.size_hint().0);
+        for (id, loc, first_psu, psu_count) in ids {
+            // A repeated id (an invalid layout) points at its first place.
+            map.entry(id).or_insert(IdLoc {
+                loc,
+                first_psu,
+                psu_count,
+            });
+        }
+        Locations { ids: map, psus }
+    }
+
     /// Where the thing `id` is defined (its `id: "..."` literal).
     pub fn id(&self, id: &str) -> Option<Loc> {
         self.ids.get(id).map(|i| i.loc)
@@ -931,21 +950,11 @@ impl SourceIndex {
         let id_locs: Vec<Loc> = (0..self.structs.len() as u32)
             .map(|r| self.id_loc_of(r))
             .collect();
-        let ids = self
-            .first_id
-            .into_iter()
-            .map(|(id, r)| {
-                let (first_psu, psu_count) = psu_range[r as usize];
-                let loc = id_locs[r as usize];
-                let at = IdLoc {
-                    loc,
-                    first_psu,
-                    psu_count,
-                };
-                (id, at)
-            })
-            .collect();
-        Locations { ids, psus }
+        let ids = self.first_id.into_iter().map(|(id, r)| {
+            let (first_psu, psu_count) = psu_range[r as usize];
+            (id, id_locs[r as usize], first_psu, psu_count)
+        });
+        Locations::new(ids, psus)
     }
 }
 

@@ -11,6 +11,7 @@ mod fuzz_harness;
 mod capacity;
 mod check;
 mod cuts;
+mod fast_path;
 mod fuzz;
 mod r#gen;
 mod hardening;
