@@ -14,6 +14,8 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
+use super::ids::{IdTable, Names};
+
 use crate::model::format::{Layout, Need, PowerElement, PowerKind, Role};
 
 pub type NodeId = u32;
@@ -48,7 +50,7 @@ pub struct CommonGroup {
 
 #[derive(Debug, Clone)]
 pub struct Graph {
-    ids: Vec<Box<str>>,
+    ids: Names,
     kinds: Vec<NodeKind>,
     thresholds: Vec<u32>,
     /// For a hidden gate, the device or service it belongs to; else itself.
@@ -58,7 +60,7 @@ pub struct Graph {
     out_start: Vec<u32>,
     out_list: Vec<NodeId>,
     topo: Vec<NodeId>,
-    index: HashMap<Box<str>, NodeId>,
+    index: IdTable,
     pub power: Range<NodeId>,
     pub psus: Range<NodeId>,
     pub devices: Range<NodeId>,
@@ -104,7 +106,7 @@ pub struct PowerSpec {
 }
 
 struct Builder {
-    ids: Vec<Box<str>>,
+    ids: Names,
     kinds: Vec<NodeKind>,
     thresholds: Vec<u32>,
     owners: Vec<NodeId>,
@@ -112,9 +114,9 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, id: String, kind: NodeKind, owner: Option<NodeId>) -> NodeId {
+    fn add(&mut self, id: &str, kind: NodeKind, owner: Option<NodeId>) -> NodeId {
         let n = self.ids.len() as NodeId;
-        self.ids.push(id.into_boxed_str());
+        self.ids.push(id);
         self.kinds.push(kind);
         self.thresholds.push(0);
         self.owners.push(owner.unwrap_or(n));
@@ -128,17 +130,14 @@ impl Graph {
     /// validation rejects (unknown references, cycles).
     pub fn build(layout: &Layout) -> Graph {
         let mut b = Builder {
-            ids: Vec::new(),
+            ids: Names::new(),
             kinds: Vec::new(),
             thresholds: Vec::new(),
             owners: Vec::new(),
             inputs: Vec::new(),
         };
-        let mut index: HashMap<Box<str>, NodeId> = HashMap::default();
-
         for el in &layout.power {
-            let n = b.add(el.id().to_string(), NodeKind::Power(el.kind()), None);
-            index.insert(el.id().into(), n);
+            b.add(el.id(), NodeKind::Power(el.kind()), None);
         }
         let power = 0..b.ids.len() as NodeId;
 
@@ -149,8 +148,7 @@ impl Graph {
             let start = b.ids.len() as NodeId;
             for i in 0..dev.psus.len() {
                 let id = format!("{}/{}", dev.id, dev.psu_name(i));
-                let n = b.add(id.clone(), NodeKind::Psu, None);
-                index.insert(id.into(), n);
+                b.add(&id, NodeKind::Psu, None);
                 psu_device_pos.push(d);
             }
             device_psu_range.push(start..b.ids.len() as NodeId);
@@ -158,8 +156,7 @@ impl Graph {
         let psus = power.end..b.ids.len() as NodeId;
 
         for dev in &devices_in_order {
-            let n = b.add(dev.id.clone(), NodeKind::Device, None);
-            index.insert(dev.id.as_str().into(), n);
+            b.add(&dev.id, NodeKind::Device, None);
         }
         let devices = psus.end..b.ids.len() as NodeId;
         let psu_device = psu_device_pos
@@ -168,20 +165,27 @@ impl Graph {
             .collect();
 
         for svc in &layout.services {
-            let n = b.add(svc.id.clone(), NodeKind::Service, None);
-            index.insert(svc.id.as_str().into(), n);
+            b.add(&svc.id, NodeKind::Service, None);
         }
         let services = devices.end..b.ids.len() as NodeId;
+        // Every visible node is named by now; hidden gates come later and
+        // stay out of the table.
+        let index = IdTable::new(&b.ids, services.end as usize);
+        let node_of = |b: &Builder, id: &str| {
+            index
+                .get(&b.ids, id)
+                .expect("validation resolved every reference")
+        };
 
         // Power inputs, in priority order.
         for (i, el) in layout.power.iter().enumerate() {
-            b.inputs[i] = el.inputs().iter().map(|(_, id)| index[*id]).collect();
+            b.inputs[i] = el.inputs().iter().map(|(_, id)| node_of(&b, id)).collect();
             b.thresholds[i] = u32::from(!el.kind().is_source());
         }
         for (d, dev) in devices_in_order.iter().enumerate() {
             let range = device_psu_range[d].clone();
             for (p, psu) in range.clone().zip(&dev.psus) {
-                b.inputs[p as usize] = vec![index[psu.feed.as_str()]];
+                b.inputs[p as usize] = vec![node_of(&b, &psu.feed)];
                 b.thresholds[p as usize] = 1;
             }
             let node = devices.start + d as NodeId;
@@ -194,17 +198,17 @@ impl Graph {
                 if dev.psus_needed as usize == psu_nodes.len() {
                     ins.extend(psu_nodes);
                 } else {
-                    let g = b.add(format!("{}#psus", dev.id), NodeKind::Gate, Some(node));
+                    let g = b.add(&format!("{}#psus", dev.id), NodeKind::Gate, Some(node));
                     b.thresholds[g as usize] = dev.psus_needed;
                     b.inputs[g as usize] = psu_nodes;
                     ins.push(g);
                 }
-                add_needs(&mut b, &index, node, &dev.id, &dev.needs, ins);
+                add_needs(&mut b, &node_of, node, &dev.id, &dev.needs, ins);
             }
         }
         for (s, svc) in layout.services.iter().enumerate() {
             let node = services.start + s as NodeId;
-            add_needs(&mut b, &index, node, &svc.id, &svc.needs, Vec::new());
+            add_needs(&mut b, &node_of, node, &svc.id, &svc.needs, Vec::new());
         }
 
         let n = b.ids.len();
@@ -230,7 +234,7 @@ impl Graph {
                 if let Some(list) = &svc.observes {
                     observes.insert(
                         node as NodeId,
-                        list.iter().map(|id| index[id.as_str()]).collect(),
+                        list.iter().map(|id| node_of(&b, id)).collect(),
                     );
                 }
             }
@@ -264,7 +268,7 @@ impl Graph {
             .iter()
             .map(|c| CommonGroup {
                 id: c.id.clone(),
-                members: c.members.iter().map(|m| index[m.as_str()]).collect(),
+                members: c.members.iter().map(|m| node_of(&b, m)).collect(),
             })
             .collect();
 
@@ -306,7 +310,7 @@ impl Graph {
         self.ids.is_empty()
     }
     pub fn id(&self, n: NodeId) -> &str {
-        &self.ids[n as usize]
+        self.ids.get(n)
     }
     pub fn kind(&self, n: NodeId) -> NodeKind {
         self.kinds[n as usize]
@@ -330,10 +334,10 @@ impl Graph {
     /// The node with a visible id (power element, `device/psu`, device or
     /// service).
     pub fn node(&self, id: &str) -> Option<NodeId> {
-        self.index.get(id).copied()
+        self.index.get(&self.ids, id)
     }
     pub fn visible_ids(&self) -> impl Iterator<Item = &str> {
-        self.ids[..self.services.end as usize].iter().map(|s| &**s)
+        (0..self.services.end).map(|n| self.ids.get(n))
     }
     pub fn is_visible(&self, n: NodeId) -> bool {
         n < self.services.end
@@ -482,14 +486,14 @@ impl Graph {
 /// join the node's own AND directly, `Any`/`AtLeast` become hidden gates.
 fn add_needs(
     b: &mut Builder,
-    index: &HashMap<Box<str>, NodeId>,
+    node_of: &impl Fn(&Builder, &str) -> NodeId,
     node: NodeId,
     owner_id: &str,
     needs: &[Need],
     mut ins: Vec<NodeId>,
 ) {
     for (i, need) in needs.iter().enumerate() {
-        let members: Vec<NodeId> = need.members().iter().map(|m| index[m.as_str()]).collect();
+        let members: Vec<NodeId> = need.members().iter().map(|m| node_of(b, m)).collect();
         let k = need.threshold();
         if k as usize == members.len() {
             for m in members {
@@ -499,7 +503,7 @@ fn add_needs(
             }
         } else {
             let g = b.add(
-                format!("{owner_id}#need{}", i + 1),
+                &format!("{owner_id}#need{}", i + 1),
                 NodeKind::Gate,
                 Some(node),
             );

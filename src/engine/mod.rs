@@ -5,6 +5,7 @@ pub mod cascade;
 pub mod cuts;
 pub mod events;
 pub mod graph;
+pub mod ids;
 pub mod liveness;
 pub mod load;
 
