@@ -15,6 +15,7 @@
 //! consumers have reported.
 
 use std::collections::BinaryHeap;
+use std::sync::Arc;
 
 use super::graph::{Graph, NodeId};
 
@@ -30,18 +31,37 @@ pub struct Flow {
     to: Vec<NodeId>,
     /// Nodes changed since the flow was created, for [`Flow::reset`].
     dirty: Vec<NodeId>,
+    /// Per node, for updates; empty until the first update, so a flow kept
+    /// only to be copied (the analysis keeps two) costs its loads alone.
+    scratch: Scratch,
+    generation: u32,
+    queue: BinaryHeap<(u32, NodeId)>,
+    /// The flow as computed, shared by every copy: what
+    /// [`Flow::reset`] goes back to.
+    base: Arc<(Vec<f64>, Vec<NodeId>)>,
+    /// Power elements whose load went up in the last update.
+    increased: Vec<NodeId>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Scratch {
     dirty_mark: Vec<bool>,
-    /// Per update: each node's value before it (valid where `seen` holds
-    /// the current generation).
+    /// Each node's value before the update (valid where `seen` holds the
+    /// current generation).
     old_load: Vec<f64>,
     old_to: Vec<NodeId>,
     seen: Vec<u32>,
-    generation: u32,
-    queue: BinaryHeap<(u32, NodeId)>,
-    base_load: Vec<f64>,
-    base_to: Vec<NodeId>,
-    /// Power elements whose load went up in the last update.
-    increased: Vec<NodeId>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            dirty_mark: vec![false; n],
+            old_load: vec![0.0; n],
+            old_to: vec![NOWHERE; n],
+            seen: vec![0; n],
+        }
+    }
 }
 
 /// The first live input in priority order.
@@ -90,15 +110,11 @@ impl Flow {
             }
         }
         Flow {
-            base_load: load.clone(),
-            base_to: to.clone(),
+            base: Arc::new((load.clone(), to.clone())),
             load,
             to,
             dirty: Vec::new(),
-            dirty_mark: vec![false; n],
-            old_load: vec![0.0; n],
-            old_to: vec![NOWHERE; n],
-            seen: vec![0; n],
+            scratch: Scratch::default(),
             generation: 0,
             queue: BinaryHeap::new(),
             increased: Vec::new(),
@@ -125,13 +141,14 @@ impl Flow {
 
     fn touch(&mut self, graph: &Graph, n: NodeId) {
         let ni = n as usize;
-        if self.seen[ni] != self.generation {
-            self.seen[ni] = self.generation;
-            self.old_load[ni] = self.load[ni];
-            self.old_to[ni] = self.to[ni];
+        let s = &mut self.scratch;
+        if s.seen[ni] != self.generation {
+            s.seen[ni] = self.generation;
+            s.old_load[ni] = self.load[ni];
+            s.old_to[ni] = self.to[ni];
             self.queue.push((graph.rank(n), n));
-            if !self.dirty_mark[ni] {
-                self.dirty_mark[ni] = true;
+            if !s.dirty_mark[ni] {
+                s.dirty_mark[ni] = true;
                 self.dirty.push(n);
             }
         }
@@ -140,9 +157,12 @@ impl Flow {
     /// Bring the flow up to date with `live` after the nodes in `fallen`
     /// went down (and nothing came up).
     pub fn update(&mut self, graph: &Graph, live: &[bool], fallen: &[NodeId]) {
+        if self.scratch.seen.is_empty() {
+            self.scratch = Scratch::new(self.load.len());
+        }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.seen.fill(0);
+            self.scratch.seen.fill(0);
             self.generation = 1;
         }
         self.increased.clear();
@@ -171,7 +191,7 @@ impl Flow {
         // Highest rank first: consumers settle before what feeds them.
         while let Some((_, n)) = self.queue.pop() {
             let ni = n as usize;
-            let (old_load, old_to) = (self.old_load[ni], self.old_to[ni]);
+            let (old_load, old_to) = (self.scratch.old_load[ni], self.scratch.old_to[ni]);
             let new_load = if graph.is_psu(n) {
                 psu_share(graph, live, n)
             } else if live[ni] {
@@ -213,11 +233,12 @@ impl Flow {
 
     /// Back to the flow it was computed with.
     pub fn reset(&mut self) {
+        let (base_load, base_to) = &*self.base;
         for &n in &self.dirty {
             let ni = n as usize;
-            self.load[ni] = self.base_load[ni];
-            self.to[ni] = self.base_to[ni];
-            self.dirty_mark[ni] = false;
+            self.load[ni] = base_load[ni];
+            self.to[ni] = base_to[ni];
+            self.scratch.dirty_mark[ni] = false;
         }
         self.dirty.clear();
         self.increased.clear();
