@@ -236,13 +236,17 @@ pub fn load(file: &std::path::Path) -> Result<Loaded, u8> {
 }
 
 fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
+    let mut phases = Phases::from_env();
     let loaded = match load(file) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    phases.done("load");
     let analysis = Analysis::new(&loaded.layout);
+    phases.done("analysis");
     let found = findings::check(&loaded, &analysis);
     let tier = findings::tier::estimate(&analysis, &found);
+    phases.done("findings");
     match format {
         Format::Human => print(&report::human::check(
             &loaded,
@@ -252,9 +256,51 @@ fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
         )),
         Format::Json => print(&report::json::check(&loaded, &found, &tier)),
     }
+    phases.done("report");
     let failed = findings::fails(&found, fail_on.severity());
     exit_without_freeing((loaded, analysis, found));
     if failed { EXIT_FINDINGS } else { EXIT_CLEAN }
+}
+
+/// With `FAULTLINE_TIMINGS` set, `check` says on standard error how long
+/// each phase took and how much memory the process held after it (where
+/// the system tells): what BENCHMARKS.md's "where the time goes" is made
+/// of.
+struct Phases {
+    since: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn from_env() -> Phases {
+        let on = std::env::var_os("FAULTLINE_TIMINGS").is_some_and(|v| !v.is_empty());
+        Phases {
+            since: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let Some(since) = self.since else {
+            return;
+        };
+        let memory = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .map(|status| {
+                let field = |name: &str| {
+                    status
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+                        .map_or("?".to_string(), |kb| format!("{} MB", kb / 1024))
+                };
+                format!(", resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+            })
+            .unwrap_or_default();
+        eprint(&format!(
+            "faultline: {phase} {:.3} s{memory}\n",
+            since.elapsed().as_secs_f64()
+        ));
+        self.since = Some(std::time::Instant::now());
+    }
 }
 
 /// The process is about to exit: freeing a million-device model piece by

@@ -272,3 +272,35 @@ fn tier_estimate_reads_the_findings() {
         human.stdout
     );
 }
+
+#[test]
+fn timings_go_to_stderr_only_when_asked() {
+    let run = |timings: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"));
+        cmd.args(["check", "layouts/demo.ron", "--format", "json"])
+            .current_dir(crate::util::root())
+            .env_remove("FAULTLINE_TIMINGS");
+        if timings {
+            cmd.env("FAULTLINE_TIMINGS", "1");
+        }
+        cmd.output().unwrap()
+    };
+    let (plain, timed) = (run(false), run(true));
+    assert_eq!(plain.stdout, timed.stdout, "the report does not change");
+    assert!(plain.stderr.is_empty());
+    let stderr = String::from_utf8(timed.stderr).unwrap();
+    let phases: Vec<&str> = stderr
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        phases,
+        ["load", "analysis", "findings", "report"],
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .all(|l| l.starts_with("faultline: ") && l.contains(" s"))
+    );
+}
