@@ -262,7 +262,7 @@ fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {
     if failed { EXIT_FINDINGS } else { EXIT_CLEAN }
 }
 
-/// With `FAULTLINE_TIMINGS` set, `check` says on standard error how long
+/// With `FAULTLINE_TIMINGS` set, `check` and `cuts` say on standard error how long
 /// each phase took and how much memory the process held after it (where
 /// the system tells): what BENCHMARKS.md's "where the time goes" is made
 /// of.
@@ -384,11 +384,14 @@ fn read_targets(from: &std::path::Path) -> Result<Vec<String>, String> {
 }
 
 fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Format) -> u8 {
+    let mut phases = Phases::from_env();
     let loaded = match load(file) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    phases.done("load");
     let analysis = Analysis::new(&loaded.layout);
+    phases.done("analysis");
     let g = &analysis.graph;
     let targets: Vec<u32> = if target_ids.is_empty() {
         g.critical_services().collect()
@@ -411,6 +414,7 @@ fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Forma
         nodes
     };
     let sets = crate::engine::cuts::cut_sets(&analysis, &targets, order);
+    phases.done("cut sets");
     match format {
         Format::Human => print(&report::human::cuts(
             &analysis,
@@ -420,6 +424,7 @@ fn cuts(file: &std::path::Path, order: u32, target_ids: &[String], format: Forma
         )),
         Format::Json => print(&report::json::cuts(&analysis, &sets)),
     }
+    phases.done("report");
     let any_single = sets.targets.iter().any(|(_, list)| {
         list.iter()
             .any(|c| matches!(c, crate::engine::cuts::Cut::One(_)))
