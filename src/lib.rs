@@ -3,6 +3,7 @@
 //! Data flows one way: file -> [`model`] -> [`engine`] -> [`findings`] ->
 //! reports and the TUI.
 
+pub mod adjacency;
 pub mod cli;
 pub mod diagnostic;
 pub mod engine;

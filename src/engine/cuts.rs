@@ -22,6 +22,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::events::{Event, universe};
 use super::graph::{Graph, NodeId};
 use super::{Analysis, BaseState};
+use crate::adjacency::Adjacency;
 
 /// A minimal cut set: one event, or two (sorted by universe index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,65 +60,30 @@ pub struct CutSets {
     pub targets: Vec<(NodeId, Vec<Cut>)>,
 }
 
-/// The events that down each node directly, by universe index: one flat
-/// list (most nodes have one or two, and a million-device hall has
-/// millions of nodes, so a list each would cost more than the events).
-pub struct OwnEvents {
-    start: Vec<u32>,
-    events: Vec<u32>,
-}
+/// The events that down each node directly, by universe index, sorted and
+/// without repeats: one flat list (most nodes have one or two, and a
+/// million-device hall has millions of nodes).
+pub struct OwnEvents(Adjacency);
 
 impl OwnEvents {
-    /// Node `n`'s own events, sorted, without repeats.
     pub fn of(&self, n: NodeId) -> &[u32] {
-        &self.events[self.start[n as usize] as usize..self.start[n as usize + 1] as usize]
+        self.0.of(n)
     }
 }
 
 pub fn own_events(graph: &Graph, base: &BaseState, events: &[Event]) -> OwnEvents {
-    // Two passes over the events (count, then fill) rather than a list of
-    // every (node, event) hit: on a million devices that list alone was
-    // 80 MB. Filling in event order keeps each node's events sorted.
-    let mut start = vec![0u32; graph.len() + 1];
-    for &e in events {
-        for n in super::events::failures(graph, base, e) {
-            start[n as usize + 1] += 1;
-        }
-    }
-    for i in 0..graph.len() {
-        start[i + 1] += start[i];
-    }
-    let mut next = start.clone();
-    let mut grouped = vec![0u32; start[graph.len()] as usize];
-    for (i, &e) in events.iter().enumerate() {
-        for n in super::events::failures(graph, base, e) {
-            grouped[next[n as usize] as usize] = i as u32;
-            next[n as usize] += 1;
-        }
-    }
-    drop(next);
-    // An event may reach a node twice (a short inside it that also trips
-    // it): drop the repeats, closing the gaps in place.
-    let mut out = 0usize;
-    let mut from = 0usize;
-    for n in 0..graph.len() {
-        let end = start[n + 1] as usize;
-        let first = out;
-        for i in from..end {
-            let e = grouped[i];
-            if out == first || grouped[out - 1] != e {
-                grouped[out] = e;
-                out += 1;
-            }
-        }
-        from = end;
-        start[n + 1] = out as u32;
-    }
-    grouped.truncate(out);
-    OwnEvents {
-        start,
-        events: grouped,
-    }
+    // Walked twice (counted, then placed) rather than collected: the list
+    // of every (node, event) hit alone was 80 MB at 1M devices. Events
+    // arrive in universe order, so each node's come sorted; an event may
+    // reach a node twice (a short inside it that also trips it).
+    let hits = events.iter().enumerate().flat_map(|(i, &e)| {
+        super::events::failures(graph, base, e)
+            .into_iter()
+            .map(move |n| (n, i as u32))
+    });
+    let mut own = Adjacency::new(graph.len(), hits);
+    own.dedup();
+    OwnEvents(own)
 }
 
 /// Compute the minimal cut sets of `targets` up to `order` (1 or 2).

@@ -8,6 +8,7 @@ use std::collections::hash_map::Entry;
 
 use super::format::{FINDING_CODES, Layout, Need, PowerElement};
 use super::spans::{Loc, SourceIndex, value_after};
+use crate::adjacency::Adjacency;
 use crate::diagnostic::{Diagnostic, closest};
 
 /// Physical quantities above this are taken for typos (or overflow bait).
@@ -894,34 +895,5 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-    }
-}
-
-/// Each node's neighbours in one flat list, in the order the edges came.
-struct Adjacency {
-    start: Vec<u32>,
-    list: Vec<u32>,
-}
-
-impl Adjacency {
-    fn new(nodes: usize, edges: impl Iterator<Item = (u32, u32)> + Clone) -> Adjacency {
-        let mut start = vec![0u32; nodes + 1];
-        for (a, _) in edges.clone() {
-            start[a as usize + 1] += 1;
-        }
-        for i in 0..nodes {
-            start[i + 1] += start[i];
-        }
-        let mut next = start.clone();
-        let mut list = vec![0u32; start[nodes] as usize];
-        for (a, b) in edges {
-            list[next[a as usize] as usize] = b;
-            next[a as usize] += 1;
-        }
-        Adjacency { start, list }
-    }
-
-    fn of(&self, node: u32) -> &[u32] {
-        &self.list[self.start[node as usize] as usize..self.start[node as usize + 1] as usize]
     }
 }
