@@ -36,11 +36,7 @@ pub fn parse(text: &str) -> Option<(Layout, Locations)> {
     if reader.pos != reader.bytes.len() {
         return None;
     }
-    let ids = reader
-        .ids
-        .into_iter()
-        .map(|r| (r.id, r.loc, r.first_psu, r.psu_count));
-    Some((layout, Locations::new(ids, reader.psus)))
+    Some((layout, Locations::new(reader.ids.into_iter(), reader.psus)))
 }
 
 /// Why the fast path stopped: never shown, the careful path explains.
@@ -71,13 +67,6 @@ struct Frame {
     psu_count: u32,
 }
 
-struct IdRecord {
-    id: String,
-    loc: Loc,
-    first_psu: u32,
-    psu_count: u32,
-}
-
 struct Reader<'de> {
     src: &'de str,
     bytes: &'de [u8],
@@ -91,7 +80,9 @@ struct Reader<'de> {
     frames: Vec<Frame>,
     /// The next string read is the `id` of the innermost struct.
     reading_id: bool,
-    ids: Vec<IdRecord>,
+    /// Each id, where it is written, and its struct's PSU entries (first
+    /// index in `psus`, count), as [`Locations::new`] takes them.
+    ids: Vec<(String, Loc, u32, u32)>,
     psus: Vec<Loc>,
 }
 
@@ -363,12 +354,7 @@ impl<'de> Reader<'de> {
         self.expect(b')')?;
         let frame = self.frames.pop().ok_or(GiveUp)?;
         if let Some((id, loc)) = frame.id {
-            self.ids.push(IdRecord {
-                id,
-                loc,
-                first_psu: frame.first_psu,
-                psu_count: frame.psu_count,
-            });
+            self.ids.push((id, loc, frame.first_psu, frame.psu_count));
         }
         Ok(())
     }
@@ -395,14 +381,6 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             return Err(GiveUp);
         }
         visitor.visit_u32(text.parse().map_err(|_| GiveUp)?)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let (text, whole) = self.number()?;
-        if !whole {
-            return Err(GiveUp);
-        }
-        visitor.visit_u64(text.parse().map_err(|_| GiveUp)?)
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -487,7 +465,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     serde::forward_to_deserialize_any! {
-        i8 i16 i32 i64 i128 u8 u16 u128 f32 char bytes byte_buf unit
+        i8 i16 i32 i64 i128 u8 u16 u64 u128 f32 char bytes byte_buf unit
         unit_struct newtype_struct tuple tuple_struct map
     }
 }

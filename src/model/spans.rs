@@ -882,8 +882,8 @@ impl SourceIndex {
 #[derive(Debug, Default, PartialEq)]
 pub struct Locations {
     ids: HashMap<String, IdLoc>,
-    /// The PSU entries of each device, consecutive: `IdLoc::psus` indexes
-    /// here.
+    /// The PSU entries of each device, consecutive: `IdLoc::first_psu`
+    /// indexes here.
     psus: Vec<Loc>,
 }
 
