@@ -43,6 +43,9 @@ pub struct Impact {
     pub degraded: Vec<NodeId>,
     /// Overload trips, in order.
     pub tripped: Vec<Trip>,
+    /// Whether the events started from the base state with its overload
+    /// trips (else from liveness alone): it decides where a short trips.
+    pub cascade: bool,
     /// Live elements above their capacity at the end: only without
     /// cascade (with it, they trip).
     pub overloaded: Vec<Trip>,
@@ -88,23 +91,40 @@ impl Analysis {
     pub fn apply_what_if(&self, w: &mut WhatIf<'_>, events: &[Event], cascade: bool) {
         let mut nodes = Vec::new();
         for &e in events {
-            nodes.extend(self.failures(e));
+            nodes.extend(self.failures(e, cascade));
         }
         w.apply(&nodes, cascade);
     }
 
-    pub fn failures(&self, event: Event) -> Vec<NodeId> {
-        events::failures(&self.graph, &self.base, event)
+    /// The state events start from: the base state with its overload
+    /// trips (`cascade`), or liveness alone before any overload trips
+    /// (cut sets, the fault-tree export, `--no-cascade`).
+    pub fn start_state(&self, cascade: bool) -> &BaseState {
+        if cascade {
+            &self.base
+        } else {
+            &self.liveness_base
+        }
     }
 
-    pub fn protective_device(&self, psu: NodeId) -> Option<NodeId> {
-        events::protective_device(&self.graph, &self.base, psu)
+    /// The nodes `event` fails directly. A short's walk up through a
+    /// transfer switch follows the input active in the state the event
+    /// starts from, so the caller says which one that is.
+    pub fn failures(&self, event: Event, cascade: bool) -> Vec<NodeId> {
+        events::failures(&self.graph, self.start_state(cascade), event)
     }
 
-    /// Apply `events` to `scenario` (which should be at the base state).
+    /// The device a short in `psu` trips, from the state the event starts
+    /// from (see [`Analysis::failures`]).
+    pub fn protective_device(&self, psu: NodeId, cascade: bool) -> Option<NodeId> {
+        events::protective_device(&self.graph, self.start_state(cascade), psu)
+    }
+
+    /// Apply `events` to `scenario`, which is at the liveness base (no
+    /// overload trips).
     pub fn apply(&self, scenario: &mut Scenario<'_>, events: &[Event]) {
         for &e in events {
-            let nodes = self.failures(e);
+            let nodes = self.failures(e, false);
             scenario.fail(&nodes);
         }
     }
@@ -113,7 +133,7 @@ impl Analysis {
     pub fn impact(&self, events: &[Event]) -> Impact {
         let mut s = self.scenario();
         self.apply(&mut s, events);
-        impact_of(&self.graph, &s, events)
+        impact_of(&self.graph, &s, events, false)
     }
 
     /// The blast radius of an event set with loads: with `cascade`, from
@@ -122,7 +142,7 @@ impl Analysis {
     pub fn impact_with_loads(&self, events: &[Event], cascade: bool) -> (Impact, WhatIf<'_>) {
         let mut w = self.what_if(cascade);
         self.apply_what_if(&mut w, events, cascade);
-        let mut impact = impact_of(&self.graph, &w.scenario, events);
+        let mut impact = impact_of(&self.graph, &w.scenario, events, cascade);
         impact.tripped = w.trips().to_vec();
         impact.overloaded = self
             .graph
@@ -168,7 +188,7 @@ impl Analysis {
         let mut shorts: Vec<(Option<NodeId>, Event)> = shorts
             .into_iter()
             .map(|e| match e {
-                Event::Short(p) => (self.protective_device(p), e),
+                Event::Short(p) => (self.protective_device(p, true), e),
                 _ => (None, e),
             })
             .collect();
@@ -297,7 +317,7 @@ fn only_way_up_through(g: &Graph, psu: NodeId, through: NodeId) -> bool {
 }
 
 /// Summarise a scenario as an [`Impact`].
-pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event]) -> Impact {
+pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event], cascade: bool) -> Impact {
     let mut down: Vec<NodeId> = s
         .down()
         .iter()
@@ -310,6 +330,7 @@ pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event]) -> Impact {
         down,
         degraded: s.degraded(),
         tripped: Vec::new(),
+        cascade,
         overloaded: Vec::new(),
     }
 }

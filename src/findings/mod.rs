@@ -223,7 +223,7 @@ pub fn event_clause(analysis: &Analysis, event: Event) -> String {
     let g = &analysis.graph;
     match event {
         Event::Fail(n) => format!("if {} fails", g.id(n)),
-        Event::Short(p) => match analysis.protective_device(p) {
+        Event::Short(p) => match analysis.protective_device(p, true) {
             Some(t) => format!("if {} shorts and trips {}", g.id(p), g.id(t)),
             None => format!("if {} shorts (its outlet breaker opens)", g.id(p)),
         },

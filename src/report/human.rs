@@ -177,7 +177,7 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
     let _ = writeln!(out, "{} {}", bold("what if:"), events.join(" + "));
     for e in &impact.events {
         if let crate::engine::Event::Short(p) = e {
-            match analysis.protective_device(*p) {
+            match analysis.protective_device(*p, impact.cascade) {
                 Some(t) => {
                     let _ = writeln!(out, "  the short in {} trips {}", g.id(*p), g.id(t));
                 }

@@ -80,7 +80,7 @@ pub fn export(analysis: &Analysis, layout_name: &str) -> MefExport {
 pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]) -> MefExport {
     let g = &analysis.graph;
     let events = universe(g);
-    let own = own_events(g, &analysis.base, &events);
+    let own = own_events(g, analysis.start_state(false), &events);
     let mut names = Names {
         used: HashSet::new(),
     };

@@ -377,7 +377,7 @@ impl WhatIf {
         }
         let mut short_trips = Vec::new();
         for &e in &all {
-            let hit = a.failures(e);
+            let hit = a.failures(e, self.cascade);
             for (i, &n) in hit.iter().enumerate() {
                 let is_trip = matches!(e, Event::Short(_)) && i > 0;
                 self.state[n as usize] = if is_trip {
@@ -869,7 +869,11 @@ impl App {
         };
         if on {
             if let Event::Short(p) = e {
-                match self.model.analysis.protective_device(p) {
+                match self
+                    .model
+                    .analysis
+                    .protective_device(p, self.whatif.cascade)
+                {
                     Some(t) => text.push_str(&format!(" (trips {})", self.model.graph().id(t))),
                     None => text.push_str(" (its outlet breaker opens)"),
                 }

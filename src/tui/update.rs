@@ -178,7 +178,7 @@ fn trip_above(app: &mut App) {
         }
     }
     match app.short_target() {
-        Ok(p) => match app.model.analysis.protective_device(p) {
+        Ok(p) => match app.model.analysis.protective_device(p, app.whatif.cascade) {
             Some(b) => app.toggle_event(Event::Fail(b)),
             None => {
                 let msg = format!(

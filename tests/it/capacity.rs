@@ -103,7 +103,7 @@ fn incremental_flow_and_cascade_match_from_scratch() {
 
         let mut w = a.what_if(true);
         for event in events::universe(g) {
-            let nodes = a.failures(event);
+            let nodes = a.failures(event, true);
             a.apply_what_if(&mut w, &[event], true);
             let mut all_failed: Vec<NodeId> = a.base_trips.iter().map(|t| t.node).collect();
             all_failed.extend(&nodes);

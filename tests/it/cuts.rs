@@ -18,7 +18,7 @@ fn brute_force(a: &Analysis, targets: &[u32]) -> Vec<BTreeSet<Cut>> {
     let mut s = a.scenario();
     let mut down_targets = |evs: &[usize]| -> Vec<bool> {
         for &e in evs {
-            let nodes = a.failures(universe[e]);
+            let nodes = a.failures(universe[e], false);
             s.fail(&nodes);
         }
         let down = targets.iter().map(|&t| !s.is_live(t)).collect();

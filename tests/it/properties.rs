@@ -77,7 +77,7 @@ fn from_scratch(a: &Analysis, events: &[Event], cascade: bool) -> (Vec<bool>, Ve
         }
     }
     for &e in events {
-        for n in a.failures(e) {
+        for n in a.failures(e, cascade) {
             failed[n as usize] = true;
         }
     }

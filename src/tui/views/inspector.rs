@@ -484,7 +484,7 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         return;
     };
     let head = match e {
-        Event::Short(p) => match app.model.analysis.protective_device(p) {
+        Event::Short(p) => match app.model.analysis.protective_device(p, app.whatif.cascade) {
             Some(t) => format!("If it shorts (trips {})", g.id(t)),
             None => "If it shorts (its outlet breaker opens)".to_string(),
         },
