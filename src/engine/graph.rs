@@ -383,8 +383,11 @@ impl Graph {
     /// Whether role holder `holder` observes critical service `service`: a
     /// role device observes every critical service; a role service those in
     /// its `observes` list, or all when it has none.
+    /// Whether role holder `holder` is meant to see critical `service`.
+    /// A holder never observes itself: a critical status page going down
+    /// is a `spof`, not shared fate with itself.
     pub fn observes(&self, holder: NodeId, service: NodeId) -> bool {
-        if self.roles(holder) == 0 || !self.is_critical(service) {
+        if holder == service || self.roles(holder) == 0 || !self.is_critical(service) {
             return false;
         }
         match self.observes.get(&holder) {

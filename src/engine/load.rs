@@ -254,7 +254,27 @@ pub fn utilisation_pct(load_w: f64, capacity_w: f64) -> f64 {
     }
 }
 
-/// Above 100% of capacity, allowing for rounding in incremental sums.
+/// Whether `value` is above `limit` by more than floating-point rounding.
+///
+/// Loads are sums of PSU shares (400 W over 3 PSUs is 133.33... W each),
+/// added in whatever order the flow visits them, so a load that is exactly
+/// at a limit on paper can come out a few ulps above it. Every comparison
+/// of a load, a share of a rating or a time with its limit goes through
+/// here so that "exactly 80%" is never "above 80%".
+pub fn exceeds(value: f64, limit: f64) -> bool {
+    value > limit + limit.abs().max(1.0) * LIMIT_TOLERANCE
+}
+
+/// Relative slack of [`exceeds`]: far below any meaningful difference
+/// (a milliwatt in a megawatt), far above summation error.
+pub const LIMIT_TOLERANCE: f64 = 1e-9;
+
+/// Above 100% of capacity (see [`exceeds`]).
 pub fn is_overloaded(load_w: f64, capacity_w: f64) -> bool {
-    capacity_w.is_finite() && load_w > capacity_w * (1.0 + 1e-9)
+    capacity_w.is_finite() && exceeds(load_w, capacity_w)
+}
+
+/// Above `pct` percent of capacity: the continuous rating of `derating`.
+pub fn is_above_share(load_w: f64, capacity_w: f64, pct: f64) -> bool {
+    capacity_w.is_finite() && exceeds(load_w, capacity_w * pct / 100.0)
 }

@@ -2,7 +2,7 @@
 
 use super::{Raw, list_ids};
 use crate::diagnostic::Severity;
-use crate::engine::load::utilisation_pct;
+use crate::engine::load::{exceeds, is_above_share, utilisation_pct};
 use crate::engine::{Analysis, Graph, NodeId};
 use crate::model::format::{Policy, PowerKind};
 
@@ -136,8 +136,8 @@ fn derating(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
             continue;
         }
         let load = analysis.base_flow.load(n);
-        let pct = utilisation_pct(load, cap);
-        if pct > policy.continuous_load_pct {
+        if is_above_share(load, cap, policy.continuous_load_pct) {
+            let pct = utilisation_pct(load, cap);
             raw.push(raw_derating(g, n, load, cap, pct, policy));
         }
     }
@@ -192,10 +192,9 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
         .clone()
         .filter(|&n| g.power_kind(n) == Some(PowerKind::Ups))
     {
-        // The battery bridges the gap on the UPS's own input; a bypass is
-        // the path around it, not a second wait.
-        let input = g.inputs(n)[0];
-        let Some(needed) = delay[input as usize] else {
+        // A generator on either side (input or bypass) is a standby: the
+        // UPS stays live through it when the utility is lost.
+        if delay[n as usize].is_none() {
             raw.push(about(
                 "no-standby",
                 Severity::Note,
@@ -207,6 +206,13 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
                 ),
             ));
             continue;
+        }
+        // The battery bridges the gap on the UPS's own input; a bypass is
+        // the path around it, not a second wait. With no generator behind
+        // the input there is nothing for the battery to wait for.
+        let input = g.inputs(n)[0];
+        let Some(needed) = delay[input as usize] else {
+            continue;
         };
         let spec = g.spec(n);
         let load = analysis.base_flow.load(n);
@@ -215,7 +221,7 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
         }
         let runtime_s = spec.runtime_min * 60.0 * spec.capacity_w / load;
         let required = needed + policy.ups_margin_s;
-        if runtime_s < required {
+        if exceeds(required, runtime_s) {
             raw.push(about(
                 "ups-bridge",
                 Severity::Error,
@@ -275,8 +281,9 @@ fn phase_imbalance(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
             continue;
         }
         let mean = total / 3.0;
-        let worst = l.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max) / mean * 100.0;
-        if worst > policy.max_phase_imbalance_pct {
+        let deviation = l.iter().map(|x| (x - mean).abs()).fold(0.0, f64::max);
+        let worst = deviation / mean * 100.0;
+        if exceeds(deviation, mean * policy.max_phase_imbalance_pct / 100.0) {
             raw.push(about(
                 "phase-imbalance",
                 Severity::Warning,

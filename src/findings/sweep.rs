@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::base::kw;
 use super::{Raw, event_clause, list_ids, list_names, plural};
 use crate::diagnostic::Severity;
@@ -40,15 +38,16 @@ fn outcome(g: &Graph, s: &Scenario<'_>) -> Outcome {
 
 pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
     let g = &analysis.graph;
-    // Protective device -> how many PSUs below it trip it when they short.
-    let mut trips: BTreeMap<NodeId, usize> = BTreeMap::new();
+    // Protective device -> how many PSUs below it trip it when they short,
+    // and what those shorts take down together: the finding is about the
+    // short, so its blast radius is the short events' (the shorted PSU
+    // fails too), not the protective device's failure alone.
+    let mut shorts_below: BTreeMap<NodeId, ShortTrips> = BTreeMap::new();
     for p in g.psus.clone() {
-        if let Some(t) = analysis.protective_device(p) {
-            *trips.entry(t).or_default() += 1;
+        if let Some(t) = analysis.protective_device(p, true) {
+            shorts_below.entry(t).or_default().shorts += 1;
         }
     }
-    // What failing each protective device takes down: (devices, any critical).
-    let mut trip_outcome: HashMap<NodeId, (Vec<NodeId>, bool)> = HashMap::default();
 
     analysis.sweep_with_cascade(|event, w| {
         let s = &w.scenario;
@@ -58,20 +57,28 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
                 raw.push(failover_overload(analysis, event, w, &o));
             }
         }
-        if let Event::Fail(n) = event {
-            if trips.contains_key(&n) {
-                trip_outcome.insert(n, (o.devices.clone(), !o.critical.is_empty()));
+        if let Event::Short(p) = event {
+            if let Some(t) = analysis.protective_device(p, true) {
+                if let Some(acc) = shorts_below.get_mut(&t) {
+                    acc.add(&o);
+                }
             }
         }
         let subject = event.subject(g).to_string();
         let clause = event_clause(analysis, event);
 
         if matches!(event, Event::Fail(n) if g.is_power(n)) || matches!(event, Event::Common(_)) {
+            // Members of a common cause fail by themselves: their loss is
+            // the event, not a redundancy that failed.
+            let struck: &[NodeId] = match event {
+                Event::Common(c) => &g.common[c as usize].members,
+                _ => &[],
+            };
             let lost_power: Vec<NodeId> = o
                 .devices
                 .iter()
                 .copied()
-                .filter(|&d| g.has_spare_psu(d) && power_lost(g, s, d))
+                .filter(|&d| g.has_spare_psu(d) && power_lost(g, s, d) && !struck.contains(&d))
                 .collect();
             if !lost_power.is_empty() {
                 raw.push(Raw {
@@ -147,16 +154,13 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
         }
     });
 
-    for (t, shorts) in trips {
-        let Some((devices, critical)) = trip_outcome.remove(&t) else {
-            continue;
-        };
-        if devices.is_empty() {
+    for (t, acc) in shorts_below {
+        if acc.devices.is_empty() {
             continue;
         }
         raw.push(Raw {
             code: "short-trip",
-            severity: if critical {
+            severity: if acc.critical {
                 Severity::Error
             } else {
                 Severity::Warning
@@ -165,19 +169,46 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
             event: None,
             message: format!(
                 "a short in any of the {} below {} trips it, taking down {}: {}{}",
-                plural(shorts, "PSU", "PSUs"),
+                plural(acc.shorts, "PSU", "PSUs"),
                 g.id(t),
-                plural(devices.len(), "device", "devices"),
-                list_ids(g, &devices, 6),
-                if critical {
+                plural(acc.devices.len(), "device", "devices"),
+                list_ids(g, &acc.devices, 6),
+                if acc.critical {
                     " (a critical service goes down)"
                 } else {
                     ""
                 }
             ),
-            affected: devices,
+            affected: acc.devices,
             allowed_by_all: Vec::new(),
         });
+    }
+}
+
+/// The shorts that trip one protective device, taken together.
+#[derive(Default)]
+struct ShortTrips {
+    shorts: usize,
+    /// Every device some short below it takes down, sorted.
+    devices: Vec<NodeId>,
+    /// Whether some short below it takes down a critical service.
+    critical: bool,
+}
+
+impl ShortTrips {
+    fn add(&mut self, o: &Outcome) {
+        self.critical |= !o.critical.is_empty();
+        // Most shorts below one device take down the same set: merge only
+        // when this one adds something.
+        if o.devices
+            .iter()
+            .all(|d| self.devices.binary_search(d).is_ok())
+        {
+            return;
+        }
+        self.devices.extend(&o.devices);
+        self.devices.sort_unstable();
+        self.devices.dedup();
     }
 }
 
