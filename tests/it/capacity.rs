@@ -4,33 +4,10 @@
 use faultline::engine::liveness::evaluate;
 use faultline::engine::load::is_overloaded;
 use faultline::engine::{Analysis, Flow, NodeId, events};
-use faultline::model::format::{Layout, PowerElement};
 use serde_json::json;
 
-use crate::oracle::{Rng, random_layout};
+use crate::oracle::{Rng, random_layout, tighten};
 use crate::util::{faultline, json, load_text};
-
-/// Tight, random ratings and draws, so that overloads and cascades (in the
-/// base state and after events) are common.
-fn tighten(layout: &mut Layout, rng: &mut Rng) {
-    for el in &mut layout.power {
-        match el {
-            PowerElement::Breaker { rating_a, .. } => *rating_a = 1.0 + rng.below(20) as f64,
-            PowerElement::Panel { rating_a, .. } | PowerElement::Pdu { rating_a, .. } => {
-                *rating_a = rng.chance(50).then(|| 2.0 + rng.below(30) as f64);
-            }
-            PowerElement::Ups { capacity_kw, .. } => *capacity_kw = 0.5 + rng.below(8) as f64,
-            PowerElement::Utility { capacity_kw, .. }
-            | PowerElement::Generator { capacity_kw, .. } => {
-                *capacity_kw = rng.chance(40).then(|| 1.0 + rng.below(10) as f64);
-            }
-            _ => {}
-        }
-    }
-    for dev in layout.racks.iter_mut().flat_map(|r| r.devices.iter_mut()) {
-        dev.draw_w = 50.0 + rng.below(1500) as f64;
-    }
-}
 
 /// analysis.md's cascade, from scratch: evaluate liveness and loads anew
 /// each round; trip the overloaded elements with no overloaded element

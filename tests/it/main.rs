@@ -13,6 +13,7 @@ mod check;
 mod contract;
 mod cuts;
 mod fast_path;
+mod findings_oracle;
 mod fuzz;
 mod r#gen;
 mod hardening;

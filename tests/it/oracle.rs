@@ -62,7 +62,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
     let mut power: Vec<PowerElement> = Vec::new();
     let sources = 1 + rng.below(3);
     for i in 0..sources {
-        if i > 0 && rng.chance(40) {
+        if i > 0 && rng.chance(50) {
             power.push(PowerElement::Generator {
                 id: format!("gen{i}"),
                 start_s: 10.0,
@@ -197,7 +197,9 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 kind: DeviceKind::Server,
                 u: 1 + 2 * d as u32,
                 height_u: 1,
-                draw_w: 100.0,
+                // Shares such as 400 W over 3 PSUs do not add up exactly:
+                // the thresholds must not care.
+                draw_w: *rng.pick(&[100.0, 400.0, 250.0, 2000.0, 1000.0 / 3.0]),
                 psus,
                 psus_needed: 1 + rng.below(n_psus) as u32,
                 needs,
@@ -236,10 +238,12 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
             .chain(services.iter().map(|s| &s.id))
             .cloned()
             .collect();
+        // A role service may itself be critical (a status page): it
+        // observes the others, never itself.
         services.push(Service {
             id: "mgmt".into(),
             needs: vec![random_need(rng, &pool)],
-            critical: false,
+            critical: rng.chance(30),
             role: Some(Role::Monitoring),
             observes: None,
             allow: vec![],
@@ -254,7 +258,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 .extend((0..dev.psus.len()).map(|i| format!("{}/{}", dev.id, dev.psu_name(i))));
         }
     }
-    let common_causes = (0..rng.below(3))
+    let mut common_causes: Vec<CommonCause> = (0..rng.below(3))
         .map(|c| CommonCause {
             id: format!("cc{c}"),
             members: {
@@ -265,8 +269,21 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
             allow: vec![],
         })
         .collect();
+    // A common cause over a power element and a device it feeds: the
+    // device is struck, not a redundancy that failed.
+    if rng.chance(30) {
+        let rack = rng.pick(&racks);
+        let dev = rng.pick(&rack.devices);
+        let feed = rng.pick(&dev.psus).feed.clone();
+        common_causes.push(CommonCause {
+            id: "cc-feed".into(),
+            members: vec![feed, dev.id.clone()],
+            note: None,
+            allow: vec![],
+        });
+    }
 
-    Layout {
+    let mut layout = Layout {
         name: "random".into(),
         description: None,
         policy: Policy::default(),
@@ -274,20 +291,48 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
         racks,
         services,
         common_causes,
+    };
+    // Tight ratings on a third: overloads in the base state, so the state
+    // before any overload trip and the base state differ.
+    if rng.chance(35) {
+        tighten(&mut layout, rng);
+    }
+    layout
+}
+
+/// Tight, random ratings and draws, so that overloads and cascades (in the
+/// base state and after events) are common.
+pub fn tighten(layout: &mut Layout, rng: &mut Rng) {
+    for el in &mut layout.power {
+        match el {
+            PowerElement::Breaker { rating_a, .. } => *rating_a = 1.0 + rng.below(20) as f64,
+            PowerElement::Panel { rating_a, .. } | PowerElement::Pdu { rating_a, .. } => {
+                *rating_a = rng.chance(50).then(|| 2.0 + rng.below(30) as f64);
+            }
+            PowerElement::Ups { capacity_kw, .. } => *capacity_kw = 0.5 + rng.below(8) as f64,
+            PowerElement::Utility { capacity_kw, .. }
+            | PowerElement::Generator { capacity_kw, .. } => {
+                *capacity_kw = rng.chance(40).then(|| 1.0 + rng.below(10) as f64);
+            }
+            _ => {}
+        }
+    }
+    for dev in layout.racks.iter_mut().flat_map(|r| r.devices.iter_mut()) {
+        dev.draw_w = 50.0 + rng.below(1500) as f64;
     }
 }
 
 /// The rules of analysis.md, evaluated on the layout's own structures.
-struct Oracle<'a> {
-    layout: &'a Layout,
-    power: HashMap<&'a str, &'a PowerElement>,
-    devices: Vec<&'a Device>,
+pub struct Oracle<'a> {
+    pub layout: &'a Layout,
+    pub power: HashMap<&'a str, &'a PowerElement>,
+    pub devices: Vec<&'a Device>,
 }
 
-type Live = HashMap<String, bool>;
+pub type Live = HashMap<String, bool>;
 
 impl<'a> Oracle<'a> {
-    fn new(layout: &'a Layout) -> Self {
+    pub fn new(layout: &'a Layout) -> Self {
         Oracle {
             layout,
             power: layout.power.iter().map(|p| (p.id(), p)).collect(),
@@ -295,14 +340,14 @@ impl<'a> Oracle<'a> {
         }
     }
 
-    fn need_holds(need: &Need, live: &Live) -> bool {
+    pub fn need_holds(need: &Need, live: &Live) -> bool {
         let n = need.members().iter().filter(|m| live[m.as_str()]).count() as u32;
         n >= need.threshold()
     }
 
     /// The greatest fixpoint of the rules, from everything live: on an
     /// acyclic layout, the one and only state.
-    fn evaluate(&self, failed: &HashSet<String>) -> Live {
+    pub fn evaluate(&self, failed: &HashSet<String>) -> Live {
         let mut live: Live = HashMap::new();
         for p in &self.layout.power {
             live.insert(p.id().into(), true);
@@ -358,7 +403,7 @@ impl<'a> Oracle<'a> {
     }
 
     /// analysis.md's short walk, on the layout.
-    fn protective(&self, base: &Live, feed: &str) -> Option<String> {
+    pub fn protective(&self, base: &Live, feed: &str) -> Option<String> {
         let mut id = feed.to_string();
         for _ in 0..=self.layout.power.len() {
             let el = self.power[id.as_str()];
@@ -512,7 +557,7 @@ fn sweep_agrees_with_brute_force_on_random_layouts() {
         for (id, live) in &base {
             let n = analysis.graph.node(id).unwrap();
             assert_eq!(
-                analysis.base.live[n as usize], *live,
+                analysis.liveness_base.live[n as usize], *live,
                 "seed {seed}: base state of {id}"
             );
         }
