@@ -256,39 +256,52 @@ fn any_of(inputs: &[&NodeCuts], order: u32) -> NodeCuts {
 /// where sorting the concatenation would start from scratch.
 fn merge_sorted<T: Ord + Copy>(mut lists: Vec<&[T]>) -> Vec<T> {
     lists.retain(|l| !l.is_empty());
-    let mut owned: Vec<Vec<T>> = Vec::new();
+    let union = |a: &[T], b: &[T]| merge_two_by(a, b, |x| *x, |x, _| x);
     match lists.len() {
         0 => return Vec::new(),
         1 => return lists[0].to_vec(),
         _ => {}
     }
     // First round from the borrowed lists, later rounds from owned ones.
-    for chunk in lists.chunks(2) {
-        owned.push(match chunk {
-            [a, b] => merge_two(a, b),
+    let owned: Vec<Vec<T>> = lists
+        .chunks(2)
+        .map(|chunk| match chunk {
+            [a, b] => union(a, b),
             [a] => a.to_vec(),
             _ => unreachable!("chunks of two"),
-        });
-    }
-    while owned.len() > 1 {
-        let mut next = Vec::with_capacity(owned.len().div_ceil(2));
-        let mut it = owned.into_iter();
+        })
+        .collect();
+    merge_runs(owned, union)
+}
+
+/// Merge sorted runs two by two until one is left.
+fn merge_runs<T>(mut runs: Vec<Vec<T>>, merge: impl Fn(&[T], &[T]) -> Vec<T>) -> Vec<T> {
+    while runs.len() > 1 {
+        let mut next = Vec::with_capacity(runs.len().div_ceil(2));
+        let mut it = runs.into_iter();
         while let Some(a) = it.next() {
             next.push(match it.next() {
-                Some(b) => merge_two(&a, &b),
+                Some(b) => merge(&a, &b),
                 None => a,
             });
         }
-        owned = next;
+        runs = next;
     }
-    owned.pop().unwrap_or_default()
+    runs.pop().unwrap_or_default()
 }
 
-fn merge_two<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
+/// The merge of two lists sorted by `key`; two items with the same key
+/// become one, `join`ed.
+fn merge_two_by<T: Copy, K: Ord>(
+    a: &[T],
+    b: &[T],
+    key: impl Fn(&T) -> K,
+    join: impl Fn(T, T) -> T,
+) -> Vec<T> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
+        match key(&a[i]).cmp(&key(&b[j])) {
             std::cmp::Ordering::Less => {
                 out.push(a[i]);
                 i += 1;
@@ -298,7 +311,7 @@ fn merge_two<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
-                out.push(a[i]);
+                out.push(join(a[i], b[j]));
                 i += 1;
                 j += 1;
             }
@@ -405,48 +418,14 @@ fn at_least(m: u32, inputs: &[&NodeCuts], order: u32, downs_count: &mut [u32]) -
 /// The union of sorted lists without repeats, each value with the number
 /// of lists it is in.
 fn merge_counted(lists: Vec<&[(u32, u32)]>) -> Vec<((u32, u32), u32)> {
-    let mut runs: Vec<Vec<((u32, u32), u32)>> = lists
+    let runs: Vec<Vec<((u32, u32), u32)>> = lists
         .into_iter()
         .filter(|l| !l.is_empty())
         .map(|l| l.iter().map(|&p| (p, 1)).collect())
         .collect();
-    while runs.len() > 1 {
-        let mut next = Vec::with_capacity(runs.len().div_ceil(2));
-        let mut it = runs.into_iter();
-        while let Some(a) = it.next() {
-            next.push(match it.next() {
-                Some(b) => merge_two_counted(&a, &b),
-                None => a,
-            });
-        }
-        runs = next;
-    }
-    runs.pop().unwrap_or_default()
-}
-
-fn merge_two_counted(a: &[((u32, u32), u32)], b: &[((u32, u32), u32)]) -> Vec<((u32, u32), u32)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push((a[i].0, a[i].1 + b[j].1));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    merge_runs(runs, |a, b| {
+        merge_two_by(a, b, |x| x.0, |x, y| (x.0, x.1 + y.1))
+    })
 }
 
 /// Sort and dedup pairs as one 64-bit key each: one comparison per step
@@ -478,39 +457,27 @@ fn both_of(a: &NodeCuts, b: &NodeCuts, order: u32) -> NodeCuts {
             unsorted: false,
         };
     }
-    let is_single = |e: &u32| singles.binary_search(e).is_ok();
-    let only_a: Vec<u32> = a
-        .singles
-        .iter()
-        .copied()
-        .filter(|e| !is_single(e))
-        .collect();
-    let only_b: Vec<u32> = b
-        .singles
-        .iter()
-        .copied()
-        .filter(|e| !is_single(e))
-        .collect();
-    let cross = sorted_cross_product(&only_a, &only_b);
+    let not_shared = |own: &[u32]| -> Vec<u32> {
+        own.iter()
+            .copied()
+            .filter(|e| singles.binary_search(e).is_err())
+            .collect()
+    };
+    let cross = sorted_cross_product(&not_shared(&a.singles), &not_shared(&b.singles));
     // An input's own pairs exclude its singles, so none contains one of
     // the gate's singles. One input's pair downs the other too when it is
     // the other's pair as well, or holds one of the other's singles.
     let in_both = sorted_intersection(&a.pairs, &b.pairs);
-    let holds_single_of = |other: &NodeCuts, (x, y): &(u32, u32)| {
-        other.singles.binary_search(x).is_ok() || other.singles.binary_search(y).is_ok()
+    // The pairs of `own` that hold one of `other`'s singles.
+    let hits = |own: &NodeCuts, other: &NodeCuts| -> Vec<(u32, u32)> {
+        let single = |e: &u32| other.singles.binary_search(e).is_ok();
+        own.pairs
+            .iter()
+            .copied()
+            .filter(|(x, y)| single(x) || single(y))
+            .collect()
     };
-    let a_hits: Vec<(u32, u32)> = a
-        .pairs
-        .iter()
-        .copied()
-        .filter(|p| holds_single_of(b, p))
-        .collect();
-    let b_hits: Vec<(u32, u32)> = b
-        .pairs
-        .iter()
-        .copied()
-        .filter(|p| holds_single_of(a, p))
-        .collect();
+    let (a_hits, b_hits) = (hits(a, b), hits(b, a));
     NodeCuts {
         singles,
         pairs: merge_sorted(vec![&cross, &in_both, &a_hits, &b_hits]),
