@@ -12,3 +12,4 @@ pub mod r#gen;
 pub mod model;
 pub mod report;
 pub mod tui;
+pub mod wording;

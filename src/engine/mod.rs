@@ -6,14 +6,18 @@ pub mod cuts;
 pub mod events;
 pub mod graph;
 pub mod ids;
+pub mod impact;
 pub mod liveness;
 pub mod load;
+pub mod racks;
 
 pub use cascade::{Trip, WhatIf};
 pub use events::{Event, EventRef};
 pub use graph::{Graph, NodeId, NodeKind};
+pub use impact::{ByKind, Marginal, NodeState, Outcome};
 pub use liveness::{BaseState, Scenario};
 pub use load::Flow;
+pub use racks::{RackIndex, RackInfo};
 
 use crate::model::Layout;
 
@@ -31,6 +35,8 @@ pub struct Analysis {
     /// fault-tree export and `--no-cascade` work on.
     pub liveness_base: BaseState,
     pub liveness_flow: Flow,
+    /// Which rack each device and placed PDU is in.
+    pub racks: RackIndex,
 }
 
 /// What an event set does, compared with the base state.
@@ -62,7 +68,9 @@ impl Analysis {
             (w.scenario.snapshot(), w.trips().to_vec())
         };
         let base_flow = Flow::compute(&graph, &base.live);
+        let racks = RackIndex::build(layout, &graph);
         Analysis {
+            racks,
             graph,
             base,
             base_flow,
@@ -249,11 +257,33 @@ impl Analysis {
             return Ok(Event::Common(g));
         }
         match self.graph.node(id) {
-            Some(n) if events::can_fail(&self.graph, n) => Ok(Event::Fail(n)),
-            Some(_) => Err(format!(
-                "\"{id}\" is a service; services do not fail by themselves: fail what they need"
-            )),
+            Some(n) => self.fail_event(n),
             None => Err(self.unknown_id(id, |_| true)),
+        }
+    }
+
+    /// Fail `n`: a power element, PSU or device can fail; a service
+    /// cannot by itself.
+    pub fn fail_event(&self, n: NodeId) -> Result<Event, String> {
+        if events::can_fail(&self.graph, n) {
+            Ok(Event::Fail(n))
+        } else {
+            Err(format!(
+                "\"{}\" is a service; services do not fail by themselves: fail what they need",
+                self.graph.id(n)
+            ))
+        }
+    }
+
+    /// An event named by kind and id, as the JSON output writes it
+    /// (`{"kind": "fail", "id": "cb-a"}`): what a finding's event or a
+    /// what-if carried over to a reloaded layout becomes.
+    pub fn resolve_event(&self, kind: &str, id: &str) -> Option<Event> {
+        match kind {
+            "fail" => self.fail_event(self.graph.node(id)?).ok(),
+            "short" => self.parse_short(id).ok(),
+            "common" => self.graph.common_group(id).map(Event::Common),
+            _ => None,
         }
     }
 

@@ -9,8 +9,11 @@
 //! hook restores it before the message is printed) and on SIGTERM, SIGHUP
 //! and SIGINT (a flag the loop checks). The layout file is only ever read.
 
+pub mod answers;
 pub mod app;
 pub mod keys;
+pub mod reload;
+pub mod search;
 pub mod tree;
 pub mod update;
 pub mod views;
@@ -19,7 +22,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
 use crossterm::terminal::{
@@ -174,7 +177,7 @@ where
                 }
             }
         }
-        if app.poll_reload(Instant::now()) {
+        if app.poll_reload() {
             dirty = true;
         }
     }

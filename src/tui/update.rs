@@ -6,7 +6,7 @@ use crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use super::app::{App, Pane, Target, Tone, fail_event};
+use super::app::{App, Pane, Target, Tone};
 use super::keys::{self, Action, Mode};
 use super::tree::{Item, NONE};
 use crate::engine::Event;
@@ -135,7 +135,7 @@ fn normal(app: &mut App, action: Action) {
             }
         }
         Action::ToggleCascade => {
-            let on = !app.whatif.cascade;
+            let on = !app.whatif.cascade();
             app.whatif.set_cascade(on, &app.model);
             app.refresh_radius();
             let text = if on {
@@ -161,7 +161,7 @@ fn toggle_fail(app: &mut App) {
         app.say("select an element, device, PSU or group first", Tone::Warn);
         return;
     };
-    match fail_event(&app.model, t) {
+    match app.model.fail_event(t) {
         Ok(e) => app.toggle_event(e),
         Err(msg) => app.say(msg, Tone::Warn),
     }
@@ -171,19 +171,14 @@ fn toggle_fail(app: &mut App) {
 /// plain "what if this server's breaker trips" question.
 fn trip_above(app: &mut App) {
     let g = app.model.graph();
-    if let Some(Target::Node(n)) = app.selected {
-        if g.is_protective(n) {
-            app.toggle_event(Event::Fail(n));
-            return;
-        }
-    }
-    match app.short_target() {
-        Ok(p) => match app.model.analysis.protective_device(p, app.whatif.cascade) {
-            Some(b) => app.toggle_event(Event::Fail(b)),
+    let protective = app.selected_node().filter(|&n| g.is_protective(n));
+    match protective.map_or_else(|| app.short_target(), Ok) {
+        Ok(n) => match app.model.analysis.trip_event(n, app.whatif.cascade()) {
+            Some(e) => app.toggle_event(e),
             None => {
                 let msg = format!(
                     "{} is on a PDU with outlet breakers: only its own outlet would open (s shorts it)",
-                    g.id(p)
+                    app.model.graph().id(n)
                 );
                 app.say(msg, Tone::Info);
             }
@@ -198,14 +193,7 @@ fn trip_above(app: &mut App) {
 fn toggle_common(app: &mut App) {
     let group = match app.selected {
         Some(Target::Common(g)) => Some(g),
-        Some(Target::Node(n)) => {
-            let g = app.model.graph();
-            let n = if g.is_psu(n) { g.device_of_psu(n) } else { n };
-            g.common
-                .iter()
-                .position(|c| c.members.contains(&n))
-                .map(|i| i as u32)
-        }
+        Some(Target::Node(n)) => crate::engine::impact::group_of(app.model.graph(), n),
         None => None,
     };
     match group {
@@ -483,7 +471,7 @@ fn click(app: &mut App, pane: Pane, rect: Rect, y: u16) {
 /// The device of the current rack occupying unit `u`.
 pub fn device_at(app: &App, u: u32) -> Option<crate::engine::NodeId> {
     let r = app.rack?;
-    app.model.racks[r].devices().find(|&d| {
+    app.model.racks()[r].devices().find(|&d| {
         app.model
             .device(d)
             .is_some_and(|x| x.u <= u && u < x.u.saturating_add(x.height_u))

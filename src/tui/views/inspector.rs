@@ -7,9 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, theme};
+use crate::engine::Marginal;
 use crate::engine::{Event, Graph, NodeId, NodeKind};
 use crate::model::format::PowerElement;
-use crate::tui::app::{App, Pane, Radius, State, Target};
+use crate::tui::app::{App, Pane, State, Target};
+use crate::wording::plural;
 
 /// Longest list shown for feeds and blast radius before "and N more".
 const LIST_MAX: usize = 12;
@@ -131,13 +133,7 @@ fn load_gauge(app: &App, n: NodeId, out: &mut Vec<Line<'static>>) {
     let Some((load, cap)) = app.load(n) else {
         return;
     };
-    let a = &app.model.analysis;
-    let base_flow = if app.whatif.cascade {
-        &a.base_flow
-    } else {
-        &a.liveness_flow
-    };
-    let base = base_flow.load(n);
+    let base = app.whatif.outcome.base_load(&app.model.analysis, n);
     let mut l = vec![Span::styled("load ", theme::dim())];
     if cap.is_finite() && cap > 0.0 {
         let pct = crate::engine::load::utilisation_pct(load, cap);
@@ -162,13 +158,14 @@ fn load_gauge(app: &App, n: NodeId, out: &mut Vec<Line<'static>>) {
         ));
     }
     out.push(Line::from(l));
-    if let Some(t) = app.whatif.trip_of(&app.model, n) {
+    let outcome = &app.whatif.outcome;
+    if let Some(t) = outcome.trip_of(&app.model.analysis, n) {
         let text = if t.round == 0 {
             format!(
                 "above capacity at {:.0}% (the cascade is off)",
                 t.load_pct()
             )
-        } else if app.whatif.impact.tripped.iter().any(|x| x.node == n) {
+        } else if outcome.tripped_now(n) {
             format!(
                 "tripped on overload at {:.0}% in round {}",
                 t.load_pct(),
@@ -247,7 +244,7 @@ fn facts(app: &App, n: NodeId) -> String {
         if let Some(d) = app.model.device(n) {
             parts.push(format!("{:?}", d.kind).to_lowercase());
             if let Some(r) = app.model.rack_of(n) {
-                let rack = &app.model.racks[r].id;
+                let rack = &app.model.racks()[r].id;
                 if d.height_u > 1 {
                     parts.push(format!("{rack} U{}-{}", d.u, d.u + d.height_u - 1));
                 } else {
@@ -473,7 +470,7 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
     };
     let g = app.model.graph();
     out.push(Line::default());
-    let Some(e) = r.event else {
+    let Some(m) = &r.marginal else {
         out.push(Line::from(vec![
             Span::styled("If it fails ", theme::heading()),
             Span::styled(
@@ -483,8 +480,13 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         ]));
         return;
     };
+    let e = m.event;
     let head = match e {
-        Event::Short(p) => match app.model.analysis.protective_device(p, app.whatif.cascade) {
+        Event::Short(p) => match app
+            .model
+            .analysis
+            .protective_device(p, app.whatif.cascade())
+        {
             Some(t) => format!("If it shorts (trips {})", g.id(t)),
             None => "If it shorts (its outlet breaker opens)".to_string(),
         },
@@ -500,7 +502,7 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         Span::styled(head, theme::heading()),
         Span::styled(extra.to_string(), theme::dim()),
     ]));
-    if r.already {
+    if m.already {
         out.push(Line::styled(
             format!(
                 "  already in the what-if ({}): press f/s/c again to restore",
@@ -510,18 +512,19 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         ));
         return;
     }
-    if r.already_down {
+    if m.already_down {
         out.push(Line::styled(
             "  it is down already: nothing more goes down",
             theme::dim(),
         ));
         return;
     }
-    radius_body(app, r, out);
+    radius_body(app, m, out);
 }
 
-fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
-    if r.critical.is_empty() {
+fn radius_body(app: &App, m: &Marginal, out: &mut Vec<Line<'static>>) {
+    let down = &m.down;
+    if down.critical.is_empty() {
         out.push(Line::from(vec![
             Span::raw("  "),
             Span::styled("no critical service goes down", theme::good()),
@@ -530,27 +533,25 @@ fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
         out.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(
-                format!("critical down: {}", ids(app, &r.critical, LIST_MAX)),
+                format!("critical down: {}", ids(app, &down.critical, LIST_MAX)),
                 theme::critical(),
             ),
         ]));
     }
     let mut parts = Vec::new();
-    if !r.services.is_empty() {
-        parts.push(format!("services: {}", ids(app, &r.services, 6)));
+    if !down.services.is_empty() {
+        parts.push(format!("services: {}", ids(app, &down.services, 6)));
     }
-    if !r.devices.is_empty() {
-        let n = r.devices.len();
-        let noun = if n == 1 { "device" } else { "devices" };
-        parts.push(format!("{n} {noun}: {}", ids(app, &r.devices, 8)));
+    if !down.devices.is_empty() {
+        let n = plural(down.devices.len(), "device", "devices");
+        parts.push(format!("{n}: {}", ids(app, &down.devices, 8)));
     }
-    if !r.power.is_empty() {
-        let n = r.power.len();
-        let noun = if n == 1 { "element" } else { "elements" };
-        parts.push(format!("{n} power {noun}: {}", ids(app, &r.power, 6)));
+    if !down.power.is_empty() {
+        let n = plural(down.power.len(), "power element", "power elements");
+        parts.push(format!("{n}: {}", ids(app, &down.power, 6)));
     }
-    if r.psus > 0 {
-        parts.push(format!("{} PSUs", r.psus));
+    if !down.psus.is_empty() {
+        parts.push(plural(down.psus.len(), "PSU", "PSUs"));
     }
     if parts.is_empty() {
         out.push(Line::styled("  nothing else goes down", theme::dim()));
@@ -565,8 +566,8 @@ fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
             ]));
         }
     }
-    if !r.tripped.is_empty() {
-        let trips: Vec<String> = r
+    if !m.tripped.is_empty() {
+        let trips: Vec<String> = m
             .tripped
             .iter()
             .map(|t| {
@@ -583,11 +584,11 @@ fn radius_body(app: &App, r: &Radius, out: &mut Vec<Line<'static>>) {
             Span::styled(trips.join(", "), theme::glyph_style(State::Tripped)),
         ]));
     }
-    if !r.degraded.is_empty() {
+    if !m.degraded.is_empty() {
         out.push(Line::from(vec![
             Span::styled("  degraded ", theme::dim()),
             Span::styled(
-                format!("{}: {}", r.degraded.len(), ids(app, &r.degraded, 8)),
+                format!("{}: {}", m.degraded.len(), ids(app, &m.degraded, 8)),
                 ratatui::style::Style::new().fg(theme::state_colour(State::Degraded)),
             ),
         ]));

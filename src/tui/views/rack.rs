@@ -22,13 +22,13 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         );
         return;
     };
-    let rack = app.model.racks[r].clone();
+    let rack = app.model.racks()[r].clone();
     let mut title = vec![Span::raw(format!("Rack {}", rack.id))];
     if let Some(row) = &rack.row {
         title.push(Span::styled(format!(" row {row}"), theme::dim()));
     }
     title.push(Span::styled(
-        format!(" {}/{}", r + 1, app.model.racks.len()),
+        format!(" {}/{}", r + 1, app.model.racks().len()),
         theme::dim(),
     ));
     let b = block(app, Pane::Rack, title);

@@ -10,6 +10,7 @@ use super::theme;
 use crate::tui::app::{App, Tone};
 use crate::tui::keys;
 use crate::tui::update;
+use crate::wording::plural;
 
 pub fn header(f: &mut Frame, area: Rect, app: &App) {
     let mut spans = vec![
@@ -54,7 +55,7 @@ pub fn summary_line(app: &App) -> Line<'static> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     if !w.is_active() {
         let base_trips = &app.model.analysis.base_trips;
-        if w.cascade && !base_trips.is_empty() {
+        if w.cascade() && !base_trips.is_empty() {
             let ids: Vec<String> = base_trips
                 .iter()
                 .map(|t| format!("{} ({:.0}%)", g.id(t.node), t.load_pct()))
@@ -96,27 +97,29 @@ pub fn summary_line(app: &App) -> Line<'static> {
         }
     }
     spans.push(Span::raw(format!(" {}", names.join(" + "))));
-    if !w.cascade {
+    if !w.cascade() {
         spans.push(Span::styled(" (no cascade)", theme::dim()));
     }
-    let s = &w.summary;
+    let o = &w.outcome;
+    let down = &o.down;
     spans.push(Span::styled(" │ ", theme::dim()));
-    if s.critical_down.is_empty() {
+    if down.critical.is_empty() {
         spans.push(Span::styled("no critical service down", theme::good()));
     } else {
-        let ids: Vec<&str> = s.critical_down.iter().map(|&n| g.id(n)).collect();
+        let ids: Vec<&str> = down.critical.iter().map(|&n| g.id(n)).collect();
         spans.push(Span::styled(
             format!("CRITICAL DOWN: {}", ids.join(", ")),
             theme::critical(),
         ));
     }
-    let mut trips: Vec<String> = s
+    let mut trips: Vec<String> = o
         .short_trips
         .iter()
         .map(|&n| format!("{} (short)", g.id(n)))
         .collect();
     trips.extend(
-        s.overload_trips
+        o.impact
+            .tripped
             .iter()
             .map(|t| format!("{} ({:.0}%, round {})", g.id(t.node), t.load_pct(), t.round)),
     );
@@ -127,8 +130,9 @@ pub fn summary_line(app: &App) -> Line<'static> {
             Style::new().fg(Color::Magenta),
         ));
     }
-    if !s.overloaded.is_empty() {
-        let over: Vec<String> = s
+    if !o.impact.overloaded.is_empty() {
+        let over: Vec<String> = o
+            .impact
             .overloaded
             .iter()
             .map(|t| format!("{} {:.0}%", g.id(t.node), t.load_pct()))
@@ -140,46 +144,31 @@ pub fn summary_line(app: &App) -> Line<'static> {
         ));
     }
     let mut parts: Vec<String> = Vec::new();
-    if !s.services_down.is_empty() {
-        let ids: Vec<&str> = s.services_down.iter().take(4).map(|&n| g.id(n)).collect();
-        let more = if s.services_down.len() > 4 {
-            ", …"
-        } else {
-            ""
-        };
-        parts.push(format!(
-            "{} service{} ({}{more})",
-            s.services_down.len(),
-            plural(s.services_down.len()),
-            ids.join(", ")
-        ));
+    let services = &down.services;
+    if !services.is_empty() {
+        let ids: Vec<&str> = services.iter().take(4).map(|&n| g.id(n)).collect();
+        let more = if services.len() > 4 { ", …" } else { "" };
+        let count = plural(services.len(), "service", "services");
+        parts.push(format!("{count} ({}{more})", ids.join(", ")));
     }
-    if s.devices_down > 0 {
-        parts.push(format!(
-            "{} device{}",
-            s.devices_down,
-            plural(s.devices_down)
-        ));
+    if !down.devices.is_empty() {
+        parts.push(plural(down.devices.len(), "device", "devices"));
     }
-    if s.power_down > 0 {
-        parts.push(format!("{} element{}", s.power_down, plural(s.power_down)));
+    if !down.power.is_empty() {
+        parts.push(plural(down.power.len(), "element", "elements"));
     }
     if !parts.is_empty() {
         spans.push(Span::styled(" │ down: ", theme::dim()));
         spans.push(Span::styled(parts.join(", "), Style::new().fg(Color::Red)));
     }
-    if s.degraded > 0 {
+    if !o.impact.degraded.is_empty() {
         spans.push(Span::styled(" │ degraded: ", theme::dim()));
         spans.push(Span::styled(
-            s.degraded.to_string(),
+            o.impact.degraded.len().to_string(),
             Style::new().fg(Color::Yellow),
         ));
     }
     Line::from(spans)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Key hints for the current mode, from the key table.

@@ -1,0 +1,98 @@
+//! Where things sit: each rack's device range and the rack PDUs placed in
+//! it. Devices are numbered in rack order by the graph, so a rack's
+//! devices are one node range and finding a device's rack is a search.
+
+use super::graph::{Graph, NodeId};
+use crate::model::format::{Layout, PowerElement};
+
+/// One rack, for the elevation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RackInfo {
+    pub id: String,
+    pub row: Option<String>,
+    pub height: u32,
+    pub first_device: NodeId,
+    pub len: u32,
+    /// Rack PDUs placed in this rack (`rack:`), in file order: they get
+    /// the letters A, B, C... in the elevation.
+    pub pdus: Vec<NodeId>,
+}
+
+impl RackInfo {
+    pub fn devices(&self) -> std::ops::Range<NodeId> {
+        self.first_device..self.first_device + self.len
+    }
+
+    /// The letter of a feed in this rack: A for its first PDU and so on.
+    pub fn feed_letter(&self, feed: NodeId) -> Option<char> {
+        let i = self.pdus.iter().position(|&p| p == feed)?;
+        char::from_u32('A' as u32 + (i as u32 % 26))
+    }
+}
+
+/// Every rack in file order, and the rack of each placed PDU.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RackIndex {
+    pub racks: Vec<RackInfo>,
+    /// For each power element (by `n - power.start`): its rack, if placed.
+    pdu_rack: Vec<Option<u32>>,
+}
+
+impl RackIndex {
+    pub fn build(layout: &Layout, g: &Graph) -> RackIndex {
+        let mut racks = Vec::with_capacity(layout.racks.len());
+        let mut next = g.devices.start;
+        let mut by_id: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        for (i, r) in layout.racks.iter().enumerate() {
+            by_id.insert(r.id.as_str(), i as u32);
+            racks.push(RackInfo {
+                id: r.id.clone(),
+                row: r.row.clone(),
+                height: r.height_u,
+                first_device: next,
+                len: r.devices.len() as u32,
+                pdus: Vec::new(),
+            });
+            next += r.devices.len() as NodeId;
+        }
+        let mut pdu_rack = vec![None; g.power.len()];
+        for (i, el) in layout.power.iter().enumerate() {
+            if let PowerElement::Pdu {
+                rack: Some(rack), ..
+            } = el
+            {
+                if let Some(&r) = by_id.get(rack.as_str()) {
+                    pdu_rack[i] = Some(r);
+                    racks[r as usize].pdus.push(g.power.start + i as NodeId);
+                }
+            }
+        }
+        RackIndex { racks, pdu_rack }
+    }
+
+    /// The rack a device, PSU or placed PDU is in.
+    pub fn rack_of(&self, g: &Graph, n: NodeId) -> Option<usize> {
+        let d = if g.is_psu(n) { g.device_of_psu(n) } else { n };
+        if g.is_device(d) {
+            let i = self.racks.partition_point(|r| r.first_device <= d);
+            return i.checked_sub(1);
+        }
+        if g.is_power(n) {
+            return self.pdu_rack[(n - g.power.start) as usize].map(|r| r as usize);
+        }
+        None
+    }
+
+    /// A device's rack and its position in the rack's device list.
+    pub fn slot_of(&self, g: &Graph, device: NodeId) -> Option<(usize, usize)> {
+        if !g.is_device(device) {
+            return None;
+        }
+        let r = self.rack_of(g, device)?;
+        Some((r, (device - self.racks[r].first_device) as usize))
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.racks.iter().position(|r| r.id == id)
+    }
+}
