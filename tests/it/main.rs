@@ -17,6 +17,7 @@ mod findings_oracle;
 mod fuzz;
 mod r#gen;
 mod hardening;
+mod impact;
 mod oracle;
 mod properties;
 mod scram;
