@@ -41,8 +41,8 @@ mod tests {
             "cb-b carries 9.0 kW = 130% of 6.9 kW"
         );
         assert_eq!(
-            carries("ups", 850.0, 1000.0, 85.0, 1),
-            "ups carries 0.9 kW = 85.0% of 1.0 kW"
+            carries("ups", 800.0, 1000.0, 80.0, 1),
+            "ups carries 0.8 kW = 80.0% of 1.0 kW"
         );
     }
 }

@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 use crate::engine::load::{exceeds, is_above_share, utilisation_pct};
 use crate::engine::{Analysis, Graph, NodeId};
 use crate::model::format::{Policy, PowerKind};
+use crate::wording::carries;
 
 pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
     overloads(analysis, raw);
@@ -54,9 +55,7 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
 }
 
 /// "8.1 kW"
-pub(crate) fn kw(watts: f64) -> String {
-    format!("{:.1} kW", watts / 1000.0)
-}
+pub(crate) use crate::wording::kw;
 
 fn about(
     code: &'static str,
@@ -110,11 +109,8 @@ fn overloads(analysis: &Analysis, raw: &mut Vec<Raw>) {
             t.node,
             g,
             format!(
-                "{} carries {} = {:.0}% of {} with nothing failed: it trips{}",
-                g.id(t.node),
-                kw(t.load_w),
-                t.load_pct(),
-                kw(t.capacity_w),
+                "{} with nothing failed: it trips{}",
+                carries(g.id(t.node), t.load_w, t.capacity_w, t.load_pct(), 0),
                 if down.is_empty() {
                     String::new()
                 } else {
@@ -150,11 +146,8 @@ fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64, policy: &Po
         n,
         g,
         format!(
-            "{} carries {} = {:.1}% of {}, above the {}% continuous rating",
-            g.id(n),
-            kw(load),
-            pct,
-            kw(cap),
+            "{}, above the {}% continuous rating",
+            carries(g.id(n), load, cap, pct, 1),
             policy.continuous_load_pct
         ),
     )

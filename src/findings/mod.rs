@@ -254,6 +254,4 @@ pub fn list_names<S: AsRef<str>>(names: &[S], max: usize) -> String {
     s
 }
 
-pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub(crate) use crate::wording::plural;

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::base::kw;
 use super::{Raw, event_clause, list_ids, list_names, plural};
 use crate::diagnostic::Severity;
-use crate::engine::{Analysis, Event, Graph, NodeId, Scenario, WhatIf};
+use crate::engine::{Analysis, ByKind, Event, Graph, NodeId, Scenario, WhatIf};
+use crate::wording::carries;
 
 /// What one event took down, by kind.
 struct Outcome {
@@ -15,25 +15,14 @@ struct Outcome {
 }
 
 fn outcome(g: &Graph, s: &Scenario<'_>) -> Outcome {
-    let mut o = Outcome {
-        devices: Vec::new(),
-        services: Vec::new(),
-        critical: Vec::new(),
-    };
-    for &n in s.down() {
-        if g.is_device(n) {
-            o.devices.push(n);
-        } else if g.is_service(n) {
-            o.services.push(n);
-            if g.is_critical(n) {
-                o.critical.push(n);
-            }
-        }
+    let mut down = ByKind::split(g, s.down().iter().copied());
+    down.devices.sort_unstable();
+    down.critical.sort_unstable();
+    Outcome {
+        services: down.all_services(),
+        devices: down.devices,
+        critical: down.critical,
     }
-    o.devices.sort_unstable();
-    o.services.sort_unstable();
-    o.critical.sort_unstable();
-    o
 }
 
 pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
@@ -114,7 +103,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
             event: Some(event),
             message: format!(
                 "{clause}, critical service{} {} go{} down",
-                if o.critical.len() == 1 { "" } else { "s" },
+                crate::wording::s(o.critical.len()),
                 list_ids(g, &o.critical, 6),
                 if o.critical.len() == 1 { "es" } else { "" }
             ),
@@ -221,11 +210,8 @@ fn failover_overload(analysis: &Analysis, event: Event, w: &WhatIf<'_>, o: &Outc
         .iter()
         .map(|t| {
             format!(
-                "{} carries {} = {:.0}% of {} and trips in round {}",
-                g.id(t.node),
-                kw(t.load_w),
-                t.load_pct(),
-                kw(t.capacity_w),
+                "{} and trips in round {}",
+                carries(g.id(t.node), t.load_w, t.capacity_w, t.load_pct(), 0),
                 t.round
             )
         })

@@ -91,7 +91,7 @@ impl LoadError {
                 out.push_str(&format!(
                     "faultline: {} is not a valid layout: {n} error{}{shown}\n",
                     source.name,
-                    if n == 1 { "" } else { "s" }
+                    crate::wording::s(n)
                 ));
                 out
             }

@@ -511,7 +511,7 @@ impl<'a> Validator<'a> {
                 "bad-value",
                 format!(
                     "\"{id}\" has {n} input{}, needs {want}",
-                    if n == 1 { "" } else { "s" }
+                    crate::wording::s(n)
                 ),
                 self.at_field(id, "inputs"),
                 "a transfer switch chooses among two or more inputs; a PDU has at most two inlets"

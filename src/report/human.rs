@@ -4,10 +4,11 @@
 use std::fmt::Write;
 
 use crate::diagnostic::{Diagnostic, Palette, Severity, SourceLines, render_with};
-use crate::engine::{Analysis, Impact};
+use crate::engine::{Analysis, ByKind, Impact, NodeId};
 use crate::findings::tier::{Level, Tier};
 use crate::findings::{Finding, count, list_names};
 use crate::model::Loaded;
+use crate::wording::carries;
 
 /// What to do about each kind of finding.
 pub fn help_for(code: &str) -> &'static str {
@@ -149,20 +150,20 @@ pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
         "faultline: {}: {} error{}, {} warning{}, {} note{}, {} allowed ({} power element{}, {} rack{}, {} device{}, {} service{})\n",
         loaded.source.name,
         c.errors,
-        if c.errors == 1 { "" } else { "s" },
+        crate::wording::s(c.errors),
         c.warnings,
-        if c.warnings == 1 { "" } else { "s" },
+        crate::wording::s(c.warnings),
         c.notes,
-        if c.notes == 1 { "" } else { "s" },
+        crate::wording::s(c.notes),
         c.allowed,
         l.power.len(),
-        if l.power.len() == 1 { "" } else { "s" },
+        crate::wording::s(l.power.len()),
         l.racks.len(),
-        if l.racks.len() == 1 { "" } else { "s" },
+        crate::wording::s(l.racks.len()),
         devices,
-        if devices == 1 { "" } else { "s" },
+        crate::wording::s(devices),
         l.services.len(),
-        if l.services.len() == 1 { "" } else { "s" },
+        crate::wording::s(l.services.len()),
     )
 }
 
@@ -192,37 +193,22 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
         }
     }
     for t in &impact.tripped {
-        let _ = writeln!(
-            out,
-            "  round {}: {} carries {:.1} kW = {:.1}% of {:.1} kW and trips",
-            t.round,
-            red(g.id(t.node)),
-            t.load_w / 1000.0,
-            t.load_pct(),
-            t.capacity_w / 1000.0
-        );
+        let load = carries(&red(g.id(t.node)), t.load_w, t.capacity_w, t.load_pct(), 1);
+        let _ = writeln!(out, "  round {}: {load} and trips", t.round);
     }
     for t in &impact.overloaded {
-        let _ = writeln!(
-            out,
-            "  over capacity (would trip): {} carries {:.1} kW = {:.1}% of {:.1} kW",
-            red(g.id(t.node)),
-            t.load_w / 1000.0,
-            t.load_pct(),
-            t.capacity_w / 1000.0
-        );
+        let load = carries(&red(g.id(t.node)), t.load_w, t.capacity_w, t.load_pct(), 1);
+        let _ = writeln!(out, "  over capacity (would trip): {load}");
     }
     let mut section = |title: &str, ids: Vec<String>| {
         if !ids.is_empty() {
             let _ = writeln!(out, "{} ({}): {}", bold(title), ids.len(), ids.join(", "));
         }
     };
-    let pick = |nodes: &[u32], f: &dyn Fn(u32) -> bool| -> Vec<String> {
+    let pick = |nodes: &[NodeId]| -> Vec<String> {
         let mut v: Vec<String> = nodes
             .iter()
-            .copied()
-            .filter(|&n| f(n))
-            .map(|n| {
+            .map(|&n| {
                 if g.is_critical(n) {
                     format!("{} (critical)", g.id(n))
                 } else {
@@ -233,25 +219,16 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
         v.sort();
         v
     };
-    section("down services", pick(&impact.down, &|n| g.is_service(n)));
-    section("down devices", pick(&impact.down, &|n| g.is_device(n)));
-    section("down power", pick(&impact.down, &|n| g.is_power(n)));
-    section("down PSUs", pick(&impact.down, &|n| g.is_psu(n)));
-    section(
-        "degraded services",
-        pick(&impact.degraded, &|n| g.is_service(n)),
-    );
-    section(
-        "degraded devices",
-        pick(&impact.degraded, &|n| g.is_device(n)),
-    );
-    section("degraded power", pick(&impact.degraded, &|n| g.is_power(n)));
-    let critical: Vec<String> = impact
-        .down
-        .iter()
-        .filter(|&&n| g.is_critical(n))
-        .map(|&n| g.id(n).to_string())
-        .collect();
+    let down = ByKind::split(g, impact.down.iter().copied());
+    let degraded = ByKind::split(g, impact.degraded.iter().copied());
+    section("down services", pick(&down.all_services()));
+    section("down devices", pick(&down.devices));
+    section("down power", pick(&down.power));
+    section("down PSUs", pick(&down.psus));
+    section("degraded services", pick(&degraded.all_services()));
+    section("degraded devices", pick(&degraded.devices));
+    section("degraded power", pick(&degraded.power));
+    let critical: Vec<String> = down.critical.iter().map(|&n| g.id(n).to_string()).collect();
     if impact.down.is_empty() && impact.degraded.is_empty() {
         let _ = writeln!(out, "nothing else goes down or loses redundancy");
     }
@@ -262,7 +239,7 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
             out,
             "faultline: {} critical service{} down: {}",
             critical.len(),
-            if critical.len() == 1 { "" } else { "s" },
+            crate::wording::s(critical.len()),
             red(&critical.join(", "))
         );
     }
@@ -295,14 +272,11 @@ pub fn cuts(
         let counts = if order >= 2 {
             format!(
                 "{singles} single event{}, {pairs} pair{}",
-                if singles == 1 { "" } else { "s" },
-                if pairs == 1 { "" } else { "s" }
+                crate::wording::s(singles),
+                crate::wording::s(pairs)
             )
         } else {
-            format!(
-                "{singles} single event{}",
-                if singles == 1 { "" } else { "s" }
-            )
+            format!("{singles} single event{}", crate::wording::s(singles))
         };
         let _ = writeln!(out, "{} ({what}): {counts}", bold(g.id(*t)));
         for c in &list {

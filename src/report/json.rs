@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::engine::{Analysis, EventRef, Impact};
+use crate::engine::{Analysis, ByKind, EventRef, Impact, NodeId};
 use crate::findings::tier::Tier;
 use crate::findings::{Counts, Finding, count};
 use crate::model::Loaded;
@@ -86,45 +86,25 @@ struct TripOutput {
 
 pub fn trip(analysis: &Analysis, impact: &Impact) -> String {
     let g = &analysis.graph;
-    let mut down = Down::default();
-    for &n in &impact.down {
-        let id = g.id(n).to_string();
-        if g.is_power(n) {
-            down.power.push(id);
-        } else if g.is_psu(n) {
-            down.psus.push(id);
-        } else if g.is_device(n) {
-            down.devices.push(id);
-        } else {
-            down.services.push(id);
-        }
-    }
-    let mut degraded = Degraded::default();
-    for &n in &impact.degraded {
-        let id = g.id(n).to_string();
-        if g.is_power(n) {
-            degraded.power.push(id);
-        } else if g.is_device(n) {
-            degraded.devices.push(id);
-        } else if g.is_service(n) {
-            degraded.services.push(id);
-        }
-    }
-    for list in [
-        &mut down.power,
-        &mut down.psus,
-        &mut down.devices,
-        &mut down.services,
-    ] {
-        list.sort();
-    }
-    for list in [
-        &mut degraded.power,
-        &mut degraded.devices,
-        &mut degraded.services,
-    ] {
-        list.sort();
-    }
+    // Ids sorted as text, as the JSON has always listed them.
+    let ids = |nodes: &[NodeId]| -> Vec<String> {
+        let mut v: Vec<String> = nodes.iter().map(|&n| g.id(n).to_string()).collect();
+        v.sort();
+        v
+    };
+    let by = ByKind::split(g, impact.down.iter().copied());
+    let down = Down {
+        power: ids(&by.power),
+        psus: ids(&by.psus),
+        devices: ids(&by.devices),
+        services: ids(&by.all_services()),
+    };
+    let by = ByKind::split(g, impact.degraded.iter().copied());
+    let degraded = Degraded {
+        power: ids(&by.power),
+        devices: ids(&by.devices),
+        services: ids(&by.all_services()),
+    };
     let out = TripOutput {
         events: impact.events.iter().map(|e| e.to_ref(g)).collect(),
         tripped: impact

@@ -37,7 +37,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     for (n, word, style) in parts {
         if n > 0 {
             title.push(Span::styled(
-                format!(" {n} {word}{}", if n == 1 { "" } else { "s" }),
+                format!(" {n} {word}{}", crate::wording::s(n)),
                 style,
             ));
         }

@@ -216,10 +216,7 @@ fn describe(app: &App, row: &Row) -> String {
                 }
             } else if kind == PowerKind::Pdu && !row.expanded {
                 let devices = count_devices(app, n);
-                s.push_str(&format!(
-                    ", {devices} device{}",
-                    if devices == 1 { "" } else { "s" }
-                ));
+                s.push_str(&format!(", {devices} device{}", crate::wording::s(devices)));
             }
             s
         }
