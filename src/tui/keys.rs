@@ -3,6 +3,9 @@
 //! never do one thing and be documented as another.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+// Short names for the table.
+use Action as A;
+use KeyCode as K;
 
 /// What a key asks for. The meaning can depend on the focused pane (Enter
 /// expands in the tree and jumps in the findings list).
@@ -88,6 +91,24 @@ pub struct Binding {
     pub hint: Option<&'static str>,
 }
 
+// One line a binding in the table below, one constructor a mode.
+type Hint = Option<&'static str>;
+
+#[rustfmt::skip]
+const fn normal(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
+    Binding { mode: Mode::Normal, keys, action, group, help, hint }
+}
+
+#[rustfmt::skip]
+const fn typing(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
+    Binding { mode: Mode::Search, keys, action, group, help, hint }
+}
+
+#[rustfmt::skip]
+const fn reading(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
+    Binding { mode: Mode::Help, keys, action, group, help, hint }
+}
+
 const MOVE: &str = "Move";
 const WHATIF: &str = "What-if";
 const FIND: &str = "Find and view";
@@ -95,311 +116,49 @@ const GENERAL: &str = "General";
 const SEARCHING: &str = "While searching";
 const HELPING: &str = "In this help";
 
+/// The table, one line a binding: keys, action, help section, help text,
+/// status-bar hint. `normal` binds in the panes, `typing` at the search
+/// prompt, `reading` in the help.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Up), ch('k')],
-        action: Action::Up,
-        group: MOVE,
-        help: "previous row",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Down), ch('j')],
-        action: Action::Down,
-        group: MOVE,
-        help: "next row",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Left), ch('h')],
-        action: Action::Left,
-        group: MOVE,
-        help: "collapse, or go to the parent",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Right), ch('l')],
-        action: Action::Right,
-        group: MOVE,
-        help: "expand, or go to the first child",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::PageUp), ctrl('u')],
-        action: Action::PageUp,
-        group: MOVE,
-        help: "page up",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::PageDown), ctrl('d')],
-        action: Action::PageDown,
-        group: MOVE,
-        help: "page down",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Home), ch('g')],
-        action: Action::Top,
-        group: MOVE,
-        help: "first row",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::End), ch('G')],
-        action: Action::Bottom,
-        group: MOVE,
-        help: "last row",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Tab)],
-        action: Action::NextPane,
-        group: MOVE,
-        help: "next pane (tree, rack, inspector, findings)",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::BackTab)],
-        action: Action::PrevPane,
-        group: MOVE,
-        help: "previous pane",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Enter)],
-        action: Action::Activate,
-        group: MOVE,
-        help: "tree: fold; findings: jump, preview (again: keep)",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('f'), ch(' ')],
-        action: Action::ToggleFail,
-        group: WHATIF,
-        help: "fail / restore the selection (element, device, PSU, group)",
-        hint: Some("fail"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('s')],
-        action: Action::ToggleShort,
-        group: WHATIF,
-        help: "short a PSU (on a device: the one on this row's feed)",
-        hint: Some("short"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('t')],
-        action: Action::TripAbove,
-        group: WHATIF,
-        help: "trip / restore the breaker protecting the device or PSU",
-        hint: Some("trip"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('c')],
-        action: Action::ToggleCommon,
-        group: WHATIF,
-        help: "toggle the common-cause group of the selection",
-        hint: Some("common"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('u'), ctrl('z')],
-        action: Action::Undo,
-        group: WHATIF,
-        help: "undo the last what-if change",
-        hint: Some("undo"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('r')],
-        action: Action::Reset,
-        group: WHATIF,
-        help: "reset: clear every what-if event",
-        hint: Some("reset"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('o')],
-        action: Action::ToggleCascade,
-        group: WHATIF,
-        help: "overload cascade on / off (off: before any overload trip)",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('/')],
-        action: Action::Search,
-        group: FIND,
-        help: "search ids (incremental)",
-        hint: Some("search"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('n')],
-        action: Action::SearchNext,
-        group: FIND,
-        help: "next search match",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('N')],
-        action: Action::SearchPrev,
-        group: FIND,
-        help: "previous search match",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('['), ch('<')],
-        action: Action::PrevRack,
-        group: FIND,
-        help: "previous rack",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch(']'), ch('>')],
-        action: Action::NextRack,
-        group: FIND,
-        help: "next rack",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('e')],
-        action: Action::ExpandAll,
-        group: FIND,
-        help: "expand every power element but the rack PDUs",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('E')],
-        action: Action::CollapseAll,
-        group: FIND,
-        help: "collapse everything below the sources",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('?')],
-        action: Action::Help,
-        group: GENERAL,
-        help: "this help",
-        hint: Some("help"),
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[key(KeyCode::Esc)],
-        action: Action::Cancel,
-        group: GENERAL,
-        help: "drop the preview, or quit",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Normal,
-        keys: &[ch('q'), ctrl('c')],
-        action: Action::Quit,
-        group: GENERAL,
-        help: "quit",
-        hint: Some("quit"),
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[key(KeyCode::Enter)],
-        action: Action::SearchAccept,
-        group: SEARCHING,
-        help: "keep the selected match",
-        hint: Some("keep"),
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[key(KeyCode::Esc)],
-        action: Action::SearchCancel,
-        group: SEARCHING,
-        help: "cancel and go back",
-        hint: Some("cancel"),
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[key(KeyCode::Down), key(KeyCode::Tab), ctrl('n')],
-        action: Action::SearchNext,
-        group: SEARCHING,
-        help: "next match",
-        hint: Some("next"),
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[key(KeyCode::Up), key(KeyCode::BackTab), ctrl('p')],
-        action: Action::SearchPrev,
-        group: SEARCHING,
-        help: "previous match",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[key(KeyCode::Backspace)],
-        action: Action::SearchDelete,
-        group: SEARCHING,
-        help: "delete a character (other keys type)",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Search,
-        keys: &[ctrl('c')],
-        action: Action::Quit,
-        group: SEARCHING,
-        help: "quit",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Help,
-        keys: &[key(KeyCode::Up), ch('k')],
-        action: Action::Up,
-        group: HELPING,
-        help: "scroll up",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Help,
-        keys: &[key(KeyCode::Down), ch('j')],
-        action: Action::Down,
-        group: HELPING,
-        help: "scroll down",
-        hint: None,
-    },
-    Binding {
-        mode: Mode::Help,
-        keys: &[key(KeyCode::Esc), ch('?'), ch('q')],
-        action: Action::Cancel,
-        group: HELPING,
-        help: "close the help",
-        hint: Some("close"),
-    },
-    Binding {
-        mode: Mode::Help,
-        keys: &[ctrl('c')],
-        action: Action::Quit,
-        group: HELPING,
-        help: "quit",
-        hint: None,
-    },
+    normal(&[key(K::Up), ch('k')],                    A::Up,            MOVE,      "previous row",                                               None),
+    normal(&[key(K::Down), ch('j')],                  A::Down,          MOVE,      "next row",                                                   None),
+    normal(&[key(K::Left), ch('h')],                  A::Left,          MOVE,      "collapse, or go to the parent",                              None),
+    normal(&[key(K::Right), ch('l')],                 A::Right,         MOVE,      "expand, or go to the first child",                           None),
+    normal(&[key(K::PageUp), ctrl('u')],              A::PageUp,        MOVE,      "page up",                                                    None),
+    normal(&[key(K::PageDown), ctrl('d')],            A::PageDown,      MOVE,      "page down",                                                  None),
+    normal(&[key(K::Home), ch('g')],                  A::Top,           MOVE,      "first row",                                                  None),
+    normal(&[key(K::End), ch('G')],                   A::Bottom,        MOVE,      "last row",                                                   None),
+    normal(&[key(K::Tab)],                            A::NextPane,      MOVE,      "next pane (tree, rack, inspector, findings)",                None),
+    normal(&[key(K::BackTab)],                        A::PrevPane,      MOVE,      "previous pane",                                              None),
+    normal(&[key(K::Enter)],                          A::Activate,      MOVE,      "tree: fold; findings: jump, preview (again: keep)",          None),
+    normal(&[ch('f'), ch(' ')],                       A::ToggleFail,    WHATIF,    "fail / restore the selection (element, device, PSU, group)", Some("fail")),
+    normal(&[ch('s')],                                A::ToggleShort,   WHATIF,    "short a PSU (on a device: the one on this row's feed)",      Some("short")),
+    normal(&[ch('t')],                                A::TripAbove,     WHATIF,    "trip / restore the breaker protecting the device or PSU",    Some("trip")),
+    normal(&[ch('c')],                                A::ToggleCommon,  WHATIF,    "toggle the common-cause group of the selection",             Some("common")),
+    normal(&[ch('u'), ctrl('z')],                     A::Undo,          WHATIF,    "undo the last what-if change",                               Some("undo")),
+    normal(&[ch('r')],                                A::Reset,         WHATIF,    "reset: clear every what-if event",                           Some("reset")),
+    normal(&[ch('o')],                                A::ToggleCascade, WHATIF,    "overload cascade on / off (off: before any overload trip)",  None),
+    normal(&[ch('/')],                                A::Search,        FIND,      "search ids (incremental)",                                   Some("search")),
+    normal(&[ch('n')],                                A::SearchNext,    FIND,      "next search match",                                          None),
+    normal(&[ch('N')],                                A::SearchPrev,    FIND,      "previous search match",                                      None),
+    normal(&[ch('['), ch('<')],                       A::PrevRack,      FIND,      "previous rack",                                              None),
+    normal(&[ch(']'), ch('>')],                       A::NextRack,      FIND,      "next rack",                                                  None),
+    normal(&[ch('e')],                                A::ExpandAll,     FIND,      "expand every power element but the rack PDUs",               None),
+    normal(&[ch('E')],                                A::CollapseAll,   FIND,      "collapse everything below the sources",                      None),
+    normal(&[ch('?')],                                A::Help,          GENERAL,   "this help",                                                  Some("help")),
+    normal(&[key(K::Esc)],                            A::Cancel,        GENERAL,   "drop the preview, or quit",                                  None),
+    normal(&[ch('q'), ctrl('c')],                     A::Quit,          GENERAL,   "quit",                                                       Some("quit")),
+    typing(&[key(K::Enter)],                          A::SearchAccept,  SEARCHING, "keep the selected match",                                    Some("keep")),
+    typing(&[key(K::Esc)],                            A::SearchCancel,  SEARCHING, "cancel and go back",                                         Some("cancel")),
+    typing(&[key(K::Down), key(K::Tab), ctrl('n')],   A::SearchNext,    SEARCHING, "next match",                                                 Some("next")),
+    typing(&[key(K::Up), key(K::BackTab), ctrl('p')], A::SearchPrev,    SEARCHING, "previous match",                                             None),
+    typing(&[key(K::Backspace)],                      A::SearchDelete,  SEARCHING, "delete a character (other keys type)",                       None),
+    typing(&[ctrl('c')],                              A::Quit,          SEARCHING, "quit",                                                       None),
+    reading(&[key(K::Up), ch('k')],                    A::Up,            HELPING,   "scroll up",                                                  None),
+    reading(&[key(K::Down), ch('j')],                  A::Down,          HELPING,   "scroll down",                                                None),
+    reading(&[key(K::Esc), ch('?'), ch('q')],          A::Cancel,        HELPING,   "close the help",                                             Some("close")),
+    reading(&[ctrl('c')],                              A::Quit,          HELPING,   "quit",                                                       None),
 ];
 
 /// The action bound to `ev` in `mode`, if any. Key releases (reported on
