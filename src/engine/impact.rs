@@ -35,13 +35,12 @@ impl NodeState {
     }
 }
 
-/// Visible nodes split by kind, each list in the order given. Hidden
-/// gates are left out.
+/// Visible nodes split by kind, each list in the order given: critical
+/// services, the other services, devices, PSUs and power elements.
+/// Hidden gates are left out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ByKind {
-    /// Critical services.
     pub critical: Vec<NodeId>,
-    /// Services that are not critical.
     pub services: Vec<NodeId>,
     pub devices: Vec<NodeId>,
     pub psus: Vec<NodeId>,
@@ -230,48 +229,57 @@ impl Outcome {
 
 /// What one more event adds to an [`Outcome`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Marginal {
-    pub event: Event,
+pub enum Marginal {
     /// The event is already one of the events.
-    pub already: bool,
+    Already(Event),
     /// The node it fails is down already, so failing it changes nothing.
-    pub already_down: bool,
-    /// What goes down in addition, by kind.
+    AlreadyDown(Event),
+    /// What goes down in addition (by kind), what loses its redundancy in
+    /// addition, and the overload trips it adds.
+    Adds(Event, Added),
+}
+
+/// The additions of a [`Marginal`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Added {
     pub down: ByKind,
-    /// What loses its redundancy in addition.
     pub degraded: Vec<NodeId>,
-    /// Overload trips it adds.
     pub tripped: Vec<Trip>,
+}
+
+impl Marginal {
+    pub fn event(&self) -> Event {
+        match *self {
+            Marginal::Already(e) | Marginal::AlreadyDown(e) | Marginal::Adds(e, _) => e,
+        }
+    }
 }
 
 impl Analysis {
     /// What `extra` adds to `now`, the outcome of `events` (which it must
     /// be: the caller keeps them together).
     pub fn marginal(&self, now: &Outcome, events: &[Event], extra: Event) -> Marginal {
-        let mut m = Marginal {
-            event: extra,
-            already: events.contains(&extra),
-            already_down: matches!(extra, Event::Fail(n) if now.state(n).is_down()),
-            down: ByKind::default(),
-            degraded: Vec::new(),
-            tripped: Vec::new(),
-        };
-        if m.already || m.already_down {
-            return m;
+        if events.contains(&extra) {
+            return Marginal::Already(extra);
+        }
+        if matches!(extra, Event::Fail(n) if now.state(n).is_down()) {
+            return Marginal::AlreadyDown(extra);
         }
         let mut all = events.to_vec();
         all.push(extra);
         let (after, _) = self.impact_with_loads(&all, now.cascade);
         let before = &now.impact;
-        m.tripped = after
-            .tripped
-            .iter()
-            .filter(|t| !before.tripped.iter().any(|x| x.node == t.node))
-            .copied()
-            .collect();
-        m.down = ByKind::split(&self.graph, minus(&after.down, &before.down));
-        m.degraded = minus(&after.degraded, &before.degraded);
-        m
+        let added = Added {
+            down: ByKind::split(&self.graph, minus(&after.down, &before.down)),
+            degraded: minus(&after.degraded, &before.degraded),
+            tripped: after
+                .tripped
+                .iter()
+                .filter(|t| !before.tripped.iter().any(|x| x.node == t.node))
+                .copied()
+                .collect(),
+        };
+        Marginal::Adds(extra, added)
     }
 
     /// The event that says most about a node on its own: a PSU's short

@@ -14,7 +14,7 @@ pub mod racks;
 pub use cascade::{Trip, WhatIf};
 pub use events::{Event, EventRef};
 pub use graph::{Graph, NodeId, NodeKind};
-pub use impact::{ByKind, Marginal, NodeState, Outcome};
+pub use impact::{Added, ByKind, Marginal, NodeState, Outcome};
 pub use liveness::{BaseState, Scenario};
 pub use load::Flow;
 pub use racks::{RackIndex, RackInfo};

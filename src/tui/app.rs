@@ -78,26 +78,23 @@ pub enum Tone {
     Error,
 }
 
-/// Pane rectangles from the last draw, for mouse hits.
+/// Pane rectangles from the last draw (by [`Pane`], `None` when the pane
+/// is not on screen), for mouse hits; and the top U shown in the rack
+/// pane with the first rack line's y.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Areas {
-    pub tree: Option<Rect>,
-    pub rack: Option<Rect>,
-    pub inspector: Option<Rect>,
-    pub findings: Option<Rect>,
-    /// The top U shown in the rack pane, and the first rack line's y.
+    panes: [Option<Rect>; 4],
     pub rack_top_u: u32,
     pub rack_first_y: u16,
 }
 
 impl Areas {
     pub fn get(&self, p: Pane) -> Option<Rect> {
-        match p {
-            Pane::Tree => self.tree,
-            Pane::Rack => self.rack,
-            Pane::Inspector => self.inspector,
-            Pane::Findings => self.findings,
-        }
+        self.panes[p as usize]
+    }
+
+    pub fn set(&mut self, p: Pane, area: Rect) {
+        self.panes[p as usize] = Some(area);
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::app::{App, Pane, Target, Tone};
 use super::keys::{self, Action, Mode};
-use super::tree::{Item, NONE};
+use super::tree::{Item, NONE, Row};
 use crate::engine::Event;
 
 /// Rows moved by one wheel notch.
@@ -119,20 +119,13 @@ fn normal(app: &mut App, action: Action) {
         Action::TripAbove => trip_above(app),
         Action::ToggleCommon => toggle_common(app),
         Action::Undo => {
-            if app.whatif.undo(&app.model) {
-                app.refresh_radius();
-                app.say("undone", Tone::Info);
-            } else {
-                app.say("nothing to undo", Tone::Info);
-            }
+            let changed = app.whatif.undo(&app.model);
+            after_change(app, changed, "undone", "nothing to undo");
         }
         Action::Reset => {
-            if app.whatif.reset(&app.model) {
-                app.refresh_radius();
-                app.say("what-if cleared (u brings it back)", Tone::Info);
-            } else {
-                app.say("nothing to reset", Tone::Info);
-            }
+            let changed = app.whatif.reset(&app.model);
+            let done = "what-if cleared (u brings it back)";
+            after_change(app, changed, done, "nothing to reset");
         }
         Action::ToggleCascade => {
             let on = !app.whatif.cascade();
@@ -154,6 +147,14 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::SearchAccept | Action::SearchCancel | Action::SearchDelete => {}
     }
+}
+
+/// Say what an undo or reset did, and recompute the radius if it did.
+fn after_change(app: &mut App, changed: bool, done: &str, nothing: &str) {
+    if changed {
+        app.refresh_radius();
+    }
+    app.say(if changed { done } else { nothing }, Tone::Info);
 }
 
 fn toggle_fail(app: &mut App) {
@@ -278,22 +279,30 @@ fn left(app: &mut App) {
 
 fn right(app: &mut App) {
     match app.focus {
-        Pane::Tree => {
-            let i = app.tree.cursor;
-            let Some(row) = app.tree.rows.get(i).copied() else {
-                return;
-            };
-            if row.link {
-                jump_canonical(app, row.item);
-            } else if row.expandable && !row.expanded {
+        Pane::Tree => follow_or(app, |app, i, row| {
+            if row.expandable && !row.expanded {
                 let g = app.model.graph();
                 app.tree.set_expanded(g, i, true);
             } else if row.expanded {
                 move_by(app, 1);
             }
-        }
+        }),
         Pane::Rack => app.switch_rack(true),
         Pane::Inspector | Pane::Findings => {}
+    }
+}
+
+/// Jump from the cursor's row to the element's full row if it is a link;
+/// else do `fold` with it.
+fn follow_or(app: &mut App, fold: impl FnOnce(&mut App, usize, Row)) {
+    let i = app.tree.cursor;
+    let Some(row) = app.tree.rows.get(i).copied() else {
+        return;
+    };
+    if row.link {
+        jump_canonical(app, row.item);
+    } else {
+        fold(app, i, row);
     }
 }
 
@@ -306,18 +315,12 @@ fn jump_canonical(app: &mut App, item: Item) {
 
 fn activate(app: &mut App) {
     match app.focus {
-        Pane::Tree => {
-            let i = app.tree.cursor;
-            let Some(row) = app.tree.rows.get(i).copied() else {
-                return;
-            };
-            if row.link {
-                jump_canonical(app, row.item);
-            } else if row.expandable {
+        Pane::Tree => follow_or(app, |app, i, row| {
+            if row.expandable {
                 let g = app.model.graph();
                 app.tree.set_expanded(g, i, !row.expanded);
             }
-        }
+        }),
         Pane::Findings => open_finding(app),
         Pane::Rack | Pane::Inspector => {
             app.focus = Pane::Tree;

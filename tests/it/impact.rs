@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use faultline::engine::{Analysis, ByKind, Event, NodeId, NodeState, Outcome, events};
+use faultline::engine::{Analysis, ByKind, Event, Marginal, NodeId, NodeState, Outcome, events};
 use faultline::model::format::PowerElement;
 
 use crate::oracle::{Rng, random_layout};
@@ -100,17 +100,24 @@ fn the_marginal_radius_is_what_one_more_event_adds() {
             let extra = *rng.pick(&universe);
             for cascade in [false, true] {
                 let now = Outcome::new(&a, &evs, cascade);
-                let m = a.marginal(&now, &evs, extra);
-                if evs.contains(&extra) {
-                    assert!(m.already, "seed {seed}");
-                    continue;
-                }
-                if let Event::Fail(n) = extra {
-                    if now.state(n).is_down() {
-                        assert!(m.already_down && m.down.is_empty(), "seed {seed}");
+                let m = match a.marginal(&now, &evs, extra) {
+                    Marginal::Already(e) => {
+                        assert!(evs.contains(&e) && e == extra, "seed {seed}");
                         continue;
                     }
-                }
+                    Marginal::AlreadyDown(e) => {
+                        assert!(matches!(e, Event::Fail(n) if now.state(n).is_down()));
+                        continue;
+                    }
+                    Marginal::Adds(e, m) => {
+                        assert_eq!(e, extra);
+                        assert!(!evs.contains(&e), "seed {seed}");
+                        if let Event::Fail(n) = e {
+                            assert!(!now.state(n).is_down(), "seed {seed}");
+                        }
+                        m
+                    }
+                };
                 let mut all = evs.clone();
                 all.push(extra);
                 let after = Outcome::new(&a, &all, cascade);

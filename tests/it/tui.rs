@@ -265,7 +265,7 @@ fn tree_folds_with_arrows_and_links_jump_to_the_full_row() {
 fn mouse_selects_and_scrolls() {
     let mut app = example();
     let _ = draw(&mut app, 120, 30);
-    let tree = app.areas.tree.expect("tree on screen");
+    let tree = app.areas.get(Pane::Tree).expect("tree on screen");
     let click = |row: u16, kind| {
         Event::Mouse(MouseEvent {
             kind,
@@ -282,7 +282,7 @@ fn mouse_selects_and_scrolls() {
     let _ = draw(&mut app, 120, 30);
     assert!(app.tree.offset <= app.tree.rows.len());
     // A click in the rack selects the device at that unit.
-    let rack = app.areas.rack.expect("rack on screen");
+    let rack = app.areas.get(Pane::Rack).expect("rack on screen");
     let u40 = app.areas.rack_first_y + (app.areas.rack_top_u - 40) as u16;
     update::handle(
         &mut app,

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{block, theme};
-use crate::engine::Marginal;
+use crate::engine::{Added, Marginal};
 use crate::engine::{Event, Graph, NodeId, NodeKind};
 use crate::model::format::PowerElement;
 use crate::tui::app::{App, Pane, State, Target};
@@ -480,7 +480,7 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         ]));
         return;
     };
-    let e = m.event;
+    let e = m.event();
     let head = match e {
         Event::Short(p) => match app
             .model
@@ -502,27 +502,23 @@ fn radius(app: &App, out: &mut Vec<Line<'static>>) {
         Span::styled(head, theme::heading()),
         Span::styled(extra.to_string(), theme::dim()),
     ]));
-    if m.already {
-        out.push(Line::styled(
+    match m {
+        Marginal::Already(_) => out.push(Line::styled(
             format!(
                 "  already in the what-if ({}): press f/s/c again to restore",
                 e.describe(g)
             ),
             theme::dim(),
-        ));
-        return;
-    }
-    if m.already_down {
-        out.push(Line::styled(
+        )),
+        Marginal::AlreadyDown(_) => out.push(Line::styled(
             "  it is down already: nothing more goes down",
             theme::dim(),
-        ));
-        return;
+        )),
+        Marginal::Adds(_, added) => radius_body(app, added, out),
     }
-    radius_body(app, m, out);
 }
 
-fn radius_body(app: &App, m: &Marginal, out: &mut Vec<Line<'static>>) {
+fn radius_body(app: &App, m: &Added, out: &mut Vec<Line<'static>>) {
     let down = &m.down;
     if down.critical.is_empty() {
         out.push(Line::from(vec![

@@ -41,20 +41,17 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     status::header(f, header, app);
     let areas = panes(body, app);
     app.areas = areas;
-    if let Some(r) = areas.tree {
-        tree::draw(f, r, app);
-    }
-    if let Some(r) = areas.rack {
-        rack::draw(f, r, app);
-    }
-    if let Some(r) = areas.inspector {
-        inspector::draw(f, r, app);
-    }
-    if let Some(r) = areas.findings {
-        findings::draw(f, r, app);
+    for pane in Pane::ALL {
+        let Some(r) = areas.get(pane) else { continue };
+        match pane {
+            Pane::Tree => tree::draw(f, r, app),
+            Pane::Rack => rack::draw(f, r, app),
+            Pane::Inspector => inspector::draw(f, r, app),
+            Pane::Findings => findings::draw(f, r, app),
+        }
     }
     status::draw(f, status_area, app);
-    if app.reload_error.is_some() && areas.findings.is_none() {
+    if app.reload_error.is_some() && areas.get(Pane::Findings).is_none() {
         overlay::reload_error(f, body, app);
     }
     if app.search.is_some() {
@@ -78,29 +75,25 @@ pub fn panes(body: Rect, app: &App) -> Areas {
         .areas(body);
         let [i, fi] =
             Layout::vertical([Constraint::Percentage(58), Constraint::Min(3)]).areas(right);
-        a.tree = Some(t);
-        a.rack = Some(r);
-        a.inspector = Some(i);
-        a.findings = Some(fi);
+        a.set(Pane::Tree, t);
+        a.set(Pane::Rack, r);
+        a.set(Pane::Inspector, i);
+        a.set(Pane::Findings, fi);
     } else if body.width >= MEDIUM {
         let [t, right] =
             Layout::horizontal([Constraint::Percentage(48), Constraint::Min(20)]).areas(body);
         let [top, fi] =
             Layout::vertical([Constraint::Percentage(60), Constraint::Min(3)]).areas(right);
-        a.tree = Some(t);
-        if app.narrow_shows_rack {
-            a.rack = Some(top);
+        a.set(Pane::Tree, t);
+        let top_pane = if app.narrow_shows_rack {
+            Pane::Rack
         } else {
-            a.inspector = Some(top);
-        }
-        a.findings = Some(fi);
+            Pane::Inspector
+        };
+        a.set(top_pane, top);
+        a.set(Pane::Findings, fi);
     } else {
-        match app.focus {
-            Pane::Tree => a.tree = Some(body),
-            Pane::Rack => a.rack = Some(body),
-            Pane::Inspector => a.inspector = Some(body),
-            Pane::Findings => a.findings = Some(body),
-        }
+        a.set(app.focus, body);
     }
     a
 }

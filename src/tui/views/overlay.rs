@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{fit, theme};
-use crate::tui::app::{App, Target, Tone};
+use crate::tui::app::{App, State, Target, Tone};
 use crate::tui::keys;
 
 /// The search prompt with the best matches, at the bottom of the body.
@@ -18,12 +18,7 @@ pub fn search(f: &mut Frame, body: Rect, app: &App) {
     let height = (3 + listed).min(body.height);
     let width = body.width.min(64);
     let area = Rect::new(body.x, body.y + body.height - height, width, height);
-    f.render_widget(Clear, area);
-    let b = Block::bordered()
-        .border_style(Style::new().fg(Color::Cyan))
-        .title(Line::from(" Search ids ").style(theme::title(true)));
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = popup(f, area, " Search ids ");
     if inner.height == 0 {
         return;
     }
@@ -78,31 +73,22 @@ pub fn search(f: &mut Frame, body: Rect, app: &App) {
 pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
     let width = area.width.saturating_sub(4).min(86);
     let height = area.height.saturating_sub(2);
-    let popup = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
-    f.render_widget(Clear, popup);
-    let b = Block::bordered()
-        .border_style(Style::new().fg(Color::Cyan))
-        .title(Line::from(" Keys (Esc or ? closes) ").style(theme::title(true)));
-    let inner = b.inner(popup);
-    f.render_widget(b, popup);
-    let mut lines: Vec<Line> = vec![
-        Line::from(vec![
-            Span::styled("States  ", theme::heading()),
-            Span::styled("● ", theme::glyph_style(crate::tui::app::State::Live)),
-            Span::raw("live  "),
-            Span::styled("◐ ", theme::glyph_style(crate::tui::app::State::Degraded)),
-            Span::raw("degraded (one loss from down)  "),
-            Span::styled("○ ", theme::glyph_style(crate::tui::app::State::Down)),
-            Span::raw("down  "),
-            Span::styled("✗ ", theme::glyph_style(crate::tui::app::State::Failed)),
-            Span::raw("failed  "),
-            Span::styled("⊗ ", theme::glyph_style(crate::tui::app::State::Tripped)),
-            Span::raw("tripped  "),
-            Span::styled("▲ ", theme::glyph_style(crate::tui::app::State::Overloaded)),
-            Span::raw("overloaded"),
-        ]),
-        Line::default(),
-    ];
+    let area = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
+    let inner = popup(f, area, " Keys (Esc or ? closes) ");
+    let mut legend = vec![Span::styled("States  ", theme::heading())];
+    for (st, word) in [
+        (State::Live, "live  "),
+        (State::Degraded, "degraded (one loss from down)  "),
+        (State::Down, "down  "),
+        (State::Failed, "failed  "),
+        (State::Tripped, "tripped  "),
+        (State::Overloaded, "overloaded"),
+    ] {
+        let glyph = format!("{} ", theme::state_glyph(st));
+        legend.push(Span::styled(glyph, theme::glyph_style(st)));
+        legend.push(Span::raw(word));
+    }
+    let mut lines: Vec<Line> = vec![Line::from(legend), Line::default()];
     for (k, d) in keys::help_lines() {
         if k.is_empty() {
             lines.push(Line::styled(d, theme::heading()));
@@ -122,6 +108,17 @@ pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
             .scroll((scroll, 0)),
         inner,
     );
+}
+
+/// Clear `area` and frame it as a pop-up titled `title`; returns the inside.
+fn popup(f: &mut Frame, area: Rect, title: &str) -> Rect {
+    f.render_widget(Clear, area);
+    let b = Block::bordered()
+        .border_style(Style::new().fg(Color::Cyan))
+        .title(Line::from(title.to_string()).style(theme::title(true)));
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    inner
 }
 
 /// The diagnostics of an invalid file, over the lower part of the body
