@@ -25,11 +25,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
-use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
-use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use crossterm::terminal::{Clear, ClearType};
+use ratatui::backend::Backend;
+use ratatui::{DefaultTerminal, Terminal};
 
 pub use app::{App, Source};
 
@@ -96,10 +94,9 @@ pub fn run(file: Option<&Path>) -> u8 {
 
 fn run_terminal(app: &mut App) -> io::Result<u8> {
     let signals = Signals::register()?;
-    let guard = TerminalGuard::enter()?;
     // No `terminal.clear()`: it asks the terminal for the cursor position,
     // which some terminals never answer; the alternate screen starts blank.
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let (guard, mut terminal) = TerminalGuard::enter()?;
     watch_terminal();
     let result = event_loop(&mut terminal, app, &signals);
     // ratatui's drop shows the cursor and, when that fails, reports it with
@@ -222,20 +219,28 @@ impl Signals {
 
 /// Raw mode, the alternate screen and mouse capture, undone on drop and by
 /// the panic hook.
+///
+/// `ratatui::try_init` and `try_restore` do raw mode and the alternate
+/// screen. Their panic hook is replaced by ours: it leaves mouse capture
+/// on, and on a failed restore it reports with `eprintln!`, which panics
+/// again (an abort) when stderr is the terminal that has gone away.
 struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> io::Result<TerminalGuard> {
-        install_panic_hook();
+    fn enter() -> io::Result<(TerminalGuard, DefaultTerminal)> {
+        let previous = std::panic::take_hook();
+        // Restores whatever `try_init` got done, should it fail halfway.
         let guard = TerminalGuard;
-        enable_raw_mode()?;
-        crossterm::execute!(
-            io::stdout(),
-            EnterAlternateScreen,
-            EnableMouseCapture,
-            Clear(ClearType::All)
-        )?;
-        Ok(guard)
+        let terminal = ratatui::try_init();
+        std::panic::set_hook(Box::new(move |info| {
+            // Restore first, or the message lands on the alternate screen
+            // and vanishes with it.
+            restore_terminal();
+            previous(info);
+        }));
+        let terminal = terminal?;
+        crossterm::execute!(io::stdout(), EnableMouseCapture, Clear(ClearType::All))?;
+        Ok((guard, terminal))
     }
 }
 
@@ -248,24 +253,7 @@ impl Drop for TerminalGuard {
 /// Put the terminal back as the shell left it. Safe to call more than
 /// once; errors are ignored because there is nowhere left to report them.
 pub fn restore_terminal() {
-    let _ = crossterm::execute!(
-        io::stdout(),
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-    let _ = disable_raw_mode();
-}
-
-fn install_panic_hook() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            // Restore first, or the message lands on the alternate screen
-            // and vanishes with it.
-            restore_terminal();
-            previous(info);
-        }));
-    });
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    let _ = ratatui::try_restore();
+    let _ = crossterm::execute!(io::stdout(), crossterm::cursor::Show);
 }
