@@ -180,6 +180,31 @@ impl Outcome {
             .unwrap_or(NodeState::Live)
     }
 
+    /// A hidden k-of-n gate's state from its inputs' states: down with
+    /// fewer than k live, degraded with exactly k live of more.
+    pub fn gate_state(&self, g: &Graph, gate: NodeId) -> NodeState {
+        let inputs = g.inputs(gate);
+        let k = g.threshold(gate) as usize;
+        let live = inputs.iter().filter(|&&m| !self.state(m).is_down()).count();
+        if live < k {
+            NodeState::Down
+        } else if live == k && inputs.len() > k {
+            NodeState::Degraded
+        } else {
+            NodeState::Live
+        }
+    }
+
+    /// The overload trips with nothing failed that this outcome starts
+    /// from: none without the cascade.
+    pub fn base_trips<'a>(&self, analysis: &'a Analysis) -> &'a [Trip] {
+        if self.cascade {
+            &analysis.base_trips
+        } else {
+            &[]
+        }
+    }
+
     /// A common-cause group is "failed" when its event is on.
     pub fn group_state(&self, group: u32) -> NodeState {
         if self.impact.events.contains(&Event::Common(group)) {
@@ -208,16 +233,11 @@ impl Outcome {
 
     /// The overload trip of `n` now or in the base state, if any.
     pub fn trip_of<'a>(&'a self, analysis: &'a Analysis, n: NodeId) -> Option<&'a Trip> {
-        let base: &[Trip] = if self.cascade {
-            &analysis.base_trips
-        } else {
-            &[]
-        };
         self.impact
             .tripped
             .iter()
             .chain(self.impact.overloaded.iter())
-            .chain(base.iter())
+            .chain(self.base_trips(analysis))
             .find(|t| t.node == n)
     }
 

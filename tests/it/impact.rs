@@ -67,6 +67,18 @@ fn states_agree_with_the_what_if_the_engine_runs() {
                 for n in g.power.clone() {
                     assert_eq!(o.loads[n as usize], w.flow.load(n), "seed {seed}");
                 }
+                // Hidden gates over visible inputs: down exactly when the
+                // engine has them down.
+                for gate in g.services.end..g.len() as NodeId {
+                    if g.inputs(gate).iter().all(|&m| g.is_visible(m)) {
+                        assert_eq!(
+                            o.gate_state(g, gate).is_down(),
+                            !w.scenario.is_live(gate),
+                            "seed {seed}, cascade {cascade}, {evs:?}: gate of {}",
+                            g.id(g.owner(gate))
+                        );
+                    }
+                }
                 // Down by kind: every down node once, under its own kind.
                 let d = &o.down;
                 let total = d.critical.len()

@@ -292,14 +292,7 @@ fn input_line(app: &App, g: &Graph, n: NodeId, label: &str) -> Line<'static> {
         } else {
             format!("{k} of {}", members.len())
         };
-        let live = members.iter().filter(|&&m| !app.state(m).is_down()).count();
-        let st = if (live as u32) < k {
-            State::Down
-        } else if live as u32 == k && members.len() as u32 > k {
-            State::Degraded
-        } else {
-            State::Live
-        };
+        let st = app.whatif.outcome.gate_state(g, n);
         l.push(Span::styled(
             format!("{} ", theme::state_glyph(st)),
             theme::glyph_style(st),

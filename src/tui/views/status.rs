@@ -54,8 +54,8 @@ pub fn summary_line(app: &App) -> Line<'static> {
     let g = app.model.graph();
     let mut spans: Vec<Span<'static>> = Vec::new();
     if !w.is_active() {
-        let base_trips = &app.model.analysis.base_trips;
-        if w.cascade() && !base_trips.is_empty() {
+        let base_trips = w.outcome.base_trips(&app.model.analysis);
+        if !base_trips.is_empty() {
             let ids: Vec<String> = base_trips
                 .iter()
                 .map(|t| format!("{} ({:.0}%)", g.id(t.node), t.load_pct()))
