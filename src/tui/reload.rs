@@ -41,6 +41,11 @@ pub struct Watch {
 
 impl Watch {
     pub fn new(file: &Path) -> Watch {
+        Watch::with(file, true)
+    }
+
+    /// `native: false` goes straight to polling (tests of the fallback).
+    fn with(file: &Path, native: bool) -> Watch {
         let (tx, changes) = channel();
         let name = file.file_name().map(|n| n.to_os_string());
         let handler = move |res: notify::Result<notify::Event>| {
@@ -61,8 +66,11 @@ impl Watch {
         let config = notify::Config::default().with_poll_interval(POLL_EVERY);
         let watch =
             |mut w: Box<dyn Watcher>| w.watch(&dir, RecursiveMode::NonRecursive).map(|()| w);
-        let native =
-            RecommendedWatcher::new(handler.clone(), config).and_then(|w| watch(Box::new(w)));
+        let native = if native {
+            RecommendedWatcher::new(handler.clone(), config).and_then(|w| watch(Box::new(w)))
+        } else {
+            Err(notify::Error::generic("polling asked for"))
+        };
         // inotify can run out of instances or watches; polling always works.
         let watcher =
             native.or_else(|_| PollWatcher::new(handler, config).and_then(|w| watch(Box::new(w))));
@@ -214,6 +222,41 @@ impl App {
                 ),
                 Tone::Warn,
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both watchers see a write to the file and ignore other files in
+    /// its directory; a change is reported once.
+    #[test]
+    fn native_and_polling_watchers_see_a_write() {
+        for native in [true, false] {
+            let dir = std::env::temp_dir()
+                .join(format!("faultline-watch-{}-{native}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join("layout.ron");
+            std::fs::write(&file, "one").unwrap();
+            let mut w = Watch::with(&file, native);
+            assert!(w.error.is_none(), "{:?}", w.error);
+            // Let a polling watcher take its first look before the change.
+            std::thread::sleep(POLL_EVERY * 2);
+            std::fs::write(dir.join("other.ron"), "x").unwrap();
+            std::thread::sleep(POLL_EVERY * 2 + DEBOUNCE);
+            assert!(!w.changed(), "native {native}: another file changed");
+            std::fs::write(&file, "two, longer").unwrap();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !w.changed() {
+                assert!(Instant::now() < deadline, "native {native}: no change seen");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            std::thread::sleep(DEBOUNCE * 2);
+            assert!(!w.changed(), "native {native}: one write, one change");
+            let _ = std::fs::remove_dir_all(&dir);
         }
     }
 }

@@ -422,6 +422,13 @@ fn live_reload_keeps_selection_and_events_and_survives_bad_files() {
     assert!(reloads(&mut app));
     assert!(app.model.graph().node("cb-a").is_some());
     assert_eq!(selected_id(&app), "mail");
+
+    // Saved as editors do: a new file renamed over the old one.
+    let fresh = file.path.with_extension("ron.swp");
+    std::fs::write(&fresh, original.replace("\"mail\"", "\"mail-2\"")).expect("write");
+    std::fs::rename(&fresh, &file.path).expect("rename");
+    assert!(reloads(&mut app), "a rename-save is noticed");
+    assert!(app.model.graph().node("mail-2").is_some());
 }
 
 /// Wait for the watcher to report the change just made, and reload.
