@@ -38,7 +38,7 @@ impl NodeState {
 /// Visible nodes split by kind, each list in the order given: critical
 /// services, the other services, devices, PSUs and power elements.
 /// Hidden gates are left out.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ByKind {
     pub critical: Vec<NodeId>,
     pub services: Vec<NodeId>,
