@@ -1,5 +1,7 @@
 //! The engine: graph, liveness, events, blast radius and the single-event
-//! sweep. One piece of code that the CLI, the TUI and every report read.
+//! sweep, each node's state under a what-if ([`impact`]) and where things
+//! sit ([`racks`]). One piece of code that the CLI, the TUI and every
+//! report read.
 
 pub mod cascade;
 pub mod cuts;

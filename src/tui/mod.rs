@@ -1,9 +1,13 @@
 //! The interactive terminal UI: explore the power chain, trip anything and
 //! see the blast radius at once.
 //!
-//! State lives in [`app`], input is turned into state changes by
-//! [`update`] through the one key table in [`keys`], and [`views`] draws.
-//! Every answer comes from the engine; nothing here decides what is down.
+//! State lives in [`app`] (selection and cursors) and [`answers`] (the
+//! engine's answers for the layout and the what-if, kept for drawing);
+//! input is turned into state changes by [`update`] through the one key
+//! table in [`keys`], [`search`] and [`reload`] (the file watch), and
+//! [`views`] draws. Every answer comes from the engine
+//! ([`crate::engine::impact`] for what-ifs); nothing here decides what is
+//! down.
 //!
 //! The terminal is always given back: on quit, on an error, on a panic (a
 //! hook restores it before the message is printed) and on SIGTERM, SIGHUP
