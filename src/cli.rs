@@ -115,6 +115,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GenFormat::Ron)]
         format: GenFormat,
     },
+    /// Explain a finding or validation code: what raises it, how to fix
+    /// or allow it, and an example. Without a code, list every code.
+    Explain {
+        /// A code as reports print it, such as `spof` or `bad-value`.
+        code: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,6 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
             flaw_rate,
             format,
         } => gen_layout(racks as usize, seed, flaw_rate, format),
+        Command::Explain { code } => explain(code.as_deref()),
     };
     ExitCode::from(result)
 }
@@ -233,6 +240,21 @@ pub fn load(file: &std::path::Path) -> Result<Loaded, u8> {
         eprint(&e.render(use_colour(std::io::stderr().is_terminal())));
         EXIT_INVALID
     })
+}
+
+/// `faultline explain [CODE]`: the registry's text, or exit 2 for a name
+/// that is no code.
+fn explain(code: Option<&str>) -> u8 {
+    use crate::code::explain;
+    match code.map(explain::lookup) {
+        None => print(&explain::list()),
+        Some(Ok(code)) => print(&explain::render(code)),
+        Some(Err(message)) => {
+            eprint(&message);
+            return EXIT_INVALID;
+        }
+    }
+    EXIT_CLEAN
 }
 
 fn check(file: &std::path::Path, format: Format, fail_on: FailOn) -> u8 {

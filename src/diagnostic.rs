@@ -14,6 +14,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::code::Code;
 use crate::model::spans::Loc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -37,7 +38,7 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub loc: Option<Loc>,
     /// Extra lines shown as `= label: text`, in order.
@@ -45,10 +46,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &str, message: impl Into<String>, loc: Option<Loc>) -> Self {
+    /// A diagnostic at the code's default severity (every validation code
+    /// is an error).
+    pub fn new(code: Code, message: impl Into<String>, loc: Option<Loc>) -> Self {
         Diagnostic {
-            severity: Severity::Error,
-            code: code.to_string(),
+            severity: code.severity(),
+            code,
             message: message.into(),
             loc,
             notes: Vec::new(),
@@ -320,8 +323,8 @@ mod tests {
             text: "Layout(\n    power: [Breaker(id: \"cb\")],\n)".into(),
         };
         let start = src.text.find("\"cb\"").unwrap() as u32;
-        let d = Diagnostic::error(
-            "bad-value",
+        let d = Diagnostic::new(
+            Code::BadValue,
             "breaker without rating",
             Some(Loc {
                 line: 2,
@@ -345,8 +348,8 @@ mod tests {
             name: "long.ron".into(),
             text,
         };
-        let d = Diagnostic::error(
-            "syntax",
+        let d = Diagnostic::new(
+            Code::Syntax,
             "bad",
             Some(Loc {
                 line: 1,

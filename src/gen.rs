@@ -92,13 +92,14 @@ impl FlawKind {
     }
 
     /// The finding code `check` raises for this flaw, about [`Flaw::subject`].
-    pub fn finding_code(self) -> &'static str {
+    pub fn finding_code(self) -> crate::code::Code {
+        use crate::code::Code;
         match self {
-            FlawKind::SinglePsu => "single-psu",
+            FlawKind::SinglePsu => Code::SinglePsu,
             FlawKind::SharedPdu | FlawKind::SharedBreaker | FlawKind::CommonCause => {
-                "false-redundancy"
+                Code::FalseRedundancy
             }
-            FlawKind::OverloadedSides => "failover-overload",
+            FlawKind::OverloadedSides => Code::FailoverOverload,
         }
     }
 }

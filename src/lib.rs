@@ -5,6 +5,7 @@
 
 pub mod adjacency;
 pub mod cli;
+pub mod code;
 pub mod diagnostic;
 pub mod engine;
 pub mod findings;

@@ -1,6 +1,7 @@
 //! Findings about the base state: what is wrong with nothing failed.
 
 use super::{Raw, list_ids};
+use crate::code::Code;
 use crate::diagnostic::Severity;
 use crate::engine::load::{exceeds, is_above_share, utilisation_pct};
 use crate::engine::{Analysis, Graph, NodeId};
@@ -17,7 +18,7 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
         if !analysis.base.live[n as usize] {
             let what = if g.is_device(n) { "device" } else { "service" };
             raw.push(Raw {
-                code: "unpowered",
+                code: Code::Unpowered,
                 severity: Severity::Error,
                 subject: g.id(n).to_string(),
                 event: None,
@@ -42,7 +43,7 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
                 )
             };
             raw.push(Raw {
-                code: "single-psu",
+                code: Code::SinglePsu,
                 severity: Severity::Warning,
                 subject: g.id(d).to_string(),
                 event: None,
@@ -57,13 +58,7 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
 /// "8.1 kW"
 pub(crate) use crate::wording::kw;
 
-fn about(
-    code: &'static str,
-    severity: Severity,
-    subject: NodeId,
-    g: &Graph,
-    message: String,
-) -> Raw {
+fn about(code: Code, severity: Severity, subject: NodeId, g: &Graph, message: String) -> Raw {
     Raw {
         code,
         severity,
@@ -104,7 +99,7 @@ fn overloads(analysis: &Analysis, raw: &mut Vec<Raw>) {
             .filter(|&n| !analysis.base.live[n as usize])
             .collect();
         let mut r = about(
-            "overload",
+            Code::Overload,
             Severity::Error,
             t.node,
             g,
@@ -141,7 +136,7 @@ fn derating(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
 
 fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64, policy: &Policy) -> Raw {
     about(
-        "derating",
+        Code::Derating,
         Severity::Warning,
         n,
         g,
@@ -189,7 +184,7 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
         // UPS stays live through it when the utility is lost.
         if delay[n as usize].is_none() {
             raw.push(about(
-                "no-standby",
+                Code::NoStandby,
                 Severity::Note,
                 n,
                 g,
@@ -216,7 +211,7 @@ fn ups_bridge(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
         let required = needed + policy.ups_margin_s;
         if exceeds(required, runtime_s) {
             raw.push(about(
-                "ups-bridge",
+                Code::UpsBridge,
                 Severity::Error,
                 n,
                 g,
@@ -278,7 +273,7 @@ fn phase_imbalance(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
         let worst = deviation / mean * 100.0;
         if exceeds(deviation, mean * policy.max_phase_imbalance_pct / 100.0) {
             raw.push(about(
-                "phase-imbalance",
+                Code::PhaseImbalance,
                 Severity::Warning,
                 n,
                 g,

@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
+use crate::code::Code;
 use crate::diagnostic::Severity;
 use crate::engine::{Analysis, Event, EventRef, Graph, NodeId};
 use crate::model::Loaded;
@@ -17,7 +18,7 @@ use crate::model::spans::Loc;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,7 +70,7 @@ pub fn fails(findings: &[Finding], threshold: Severity) -> bool {
 
 /// What one finding is about, before it is given words and a place.
 pub(crate) struct Raw {
-    pub(crate) code: &'static str,
+    pub(crate) code: Code,
     pub(crate) severity: Severity,
     pub(crate) subject: String,
     pub(crate) event: Option<Event>,
@@ -126,14 +127,14 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
     out.sort_by(|a, b| {
         (
             a.severity,
-            a.code,
+            a.code.name(),
             a.line.unwrap_or(u32::MAX),
             a.column,
             &a.subject,
         )
             .cmp(&(
                 b.severity,
-                b.code,
+                b.code.name(),
                 b.line.unwrap_or(u32::MAX),
                 b.column,
                 &b.subject,
@@ -169,7 +170,7 @@ fn double_faults(analysis: &Analysis, raw: &mut Vec<Raw>) {
         affected.sort();
         affected.dedup();
         raw.push(Raw {
-            code: "double-fault",
+            code: Code::DoubleFault,
             severity: Severity::Note,
             subject: g.id(*t).to_string(),
             event: None,
@@ -209,11 +210,11 @@ impl<'a> AllowLists<'a> {
     }
 
     /// A PSU (`dev/psu`) goes by its device's list.
-    fn allows(&self, id: &str, code: &str) -> bool {
+    fn allows(&self, id: &str, code: Code) -> bool {
         let id = id.split('/').next().unwrap_or(id);
         self.by_id
             .get(id)
-            .is_some_and(|list| list.iter().any(|c| c == code))
+            .is_some_and(|list| list.iter().any(|c| code == c.as_str()))
     }
 }
 

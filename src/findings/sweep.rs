@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Raw, event_clause, list_ids, list_names, plural};
+use crate::code::Code;
 use crate::diagnostic::Severity;
 use crate::engine::{Analysis, ByKind, Event, Graph, NodeId, Scenario, WhatIf};
 use crate::wording::carries;
@@ -74,7 +75,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
                 .collect();
             if !lost_power.is_empty() {
                 raw.push(Raw {
-                    code: "false-redundancy",
+                    code: Code::FalseRedundancy,
                     severity: Severity::Error,
                     subject: subject.clone(),
                     event: Some(event),
@@ -100,7 +101,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
         let mut affected: Vec<NodeId> = o.devices.clone();
         affected.extend(&o.services);
         raw.push(Raw {
-            code: "spof",
+            code: Code::Spof,
             severity: Severity::Error,
             subject: subject.clone(),
             event: Some(event),
@@ -131,7 +132,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
             let mut affected = watched.clone();
             affected.extend(&holders);
             raw.push(Raw {
-                code: "shared-fate",
+                code: Code::SharedFate,
                 severity: Severity::Error,
                 subject,
                 event: Some(event),
@@ -151,7 +152,7 @@ pub(super) fn findings(analysis: &Analysis, raw: &mut Vec<Raw>) {
             continue;
         }
         raw.push(Raw {
-            code: "short-trip",
+            code: Code::ShortTrip,
             severity: if acc.critical {
                 Severity::Error
             } else {
@@ -233,7 +234,7 @@ fn failover_overload(analysis: &Analysis, event: Event, w: &WhatIf<'_>, o: &Outc
     let mut affected: Vec<NodeId> = w.trips().iter().map(|t| t.node).collect();
     affected.extend(down);
     Raw {
-        code: "failover-overload",
+        code: Code::FailoverOverload,
         severity: Severity::Error,
         subject: event.subject(g).to_string(),
         event: Some(event),

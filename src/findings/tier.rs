@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::Finding;
+use crate::code::Code;
 use crate::diagnostic::Severity;
 use crate::engine::Analysis;
 use crate::model::format::PowerKind;
@@ -54,7 +55,7 @@ fn blocks(analysis: &Analysis, f: &Finding, level: Level) -> bool {
     if f.allowed || f.severity != Severity::Error {
         return false;
     }
-    let always = matches!(f.code, "overload" | "unpowered");
+    let always = matches!(f.code, Code::Overload | Code::Unpowered);
     let failed_kind = f.event.as_ref().filter(|e| e.kind == "fail").and_then(|e| {
         let n = analysis.graph.node(&e.id)?;
         analysis.graph.power_kind(n)
@@ -64,23 +65,25 @@ fn blocks(analysis: &Analysis, f: &Finding, level: Level) -> bool {
             always
                 || matches!(
                     f.code,
-                    "spof"
-                        | "shared-fate"
-                        | "false-redundancy"
-                        | "failover-overload"
-                        | "short-trip"
-                        | "ups-bridge"
+                    Code::Spof
+                        | Code::SharedFate
+                        | Code::FalseRedundancy
+                        | Code::FailoverOverload
+                        | Code::ShortTrip
+                        | Code::UpsBridge
                 )
         }
         Level::ConcurrentlyMaintainable => {
             always
-                || f.code == "ups-bridge"
-                || (matches!(f.code, "spof" | "false-redundancy" | "failover-overload")
-                    && failed_kind.is_some())
+                || f.code == Code::UpsBridge
+                || (matches!(
+                    f.code,
+                    Code::Spof | Code::FalseRedundancy | Code::FailoverOverload
+                ) && failed_kind.is_some())
         }
         Level::RedundantComponents => {
             always
-                || (f.code == "spof"
+                || (f.code == Code::Spof
                     && matches!(
                         failed_kind,
                         Some(
@@ -99,7 +102,7 @@ fn blocks(analysis: &Analysis, f: &Finding, level: Level) -> bool {
 fn reasons(analysis: &Analysis, findings: &[Finding], level: Level) -> Vec<String> {
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
     for f in findings.iter().filter(|f| blocks(analysis, f, level)) {
-        *by_code.entry(f.code).or_default() += 1;
+        *by_code.entry(f.code.name()).or_default() += 1;
     }
     by_code
         .into_iter()

@@ -11,24 +11,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Every finding code the analysis can raise (analysis.md), which is what
-/// an `allow` list may name.
-pub const FINDING_CODES: &[&str] = &[
-    "unpowered",
-    "overload",
-    "derating",
-    "single-psu",
-    "false-redundancy",
-    "spof",
-    "shared-fate",
-    "short-trip",
-    "failover-overload",
-    "ups-bridge",
-    "no-standby",
-    "phase-imbalance",
-    "double-fault",
-];
-
 fn is_false(b: &bool) -> bool {
     !*b
 }

@@ -10,6 +10,7 @@ use ron::extensions::Extensions;
 use super::format::Layout;
 use super::spans::{Loc, Locations, SourceIndex};
 use super::validate::{MAX_DIAGNOSTICS, validate};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 
 /// Files larger than this are refused before parsing: a layout of a million
@@ -64,11 +65,12 @@ impl LoadError {
     pub fn render(&self, colour: bool) -> String {
         match self {
             LoadError::Unreadable { path, reason } => {
-                let d =
-                    Diagnostic::error("unreadable", format!("cannot read {path}: {reason}"), None)
-                        .with_help(
-                            "give the path of one layout file (.ron, or .json from `export`)",
-                        );
+                let d = Diagnostic::new(
+                    Code::Unreadable,
+                    format!("cannot read {path}: {reason}"),
+                    None,
+                )
+                .with_help(Code::Unreadable.help());
                 crate::diagnostic::render(&d, None, colour)
             }
             LoadError::Invalid {
@@ -147,7 +149,7 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
                 name: name.to_string(),
                 text: prefix,
             };
-            let d = Diagnostic::error("syntax", "the file is not valid UTF-8 text", Some(loc))
+            let d = Diagnostic::new(Code::Syntax, "the file is not valid UTF-8 text", Some(loc))
                 .with_help(
                     "layout files are UTF-8 RON; is this a binary or a file in another encoding?",
                 );
@@ -243,12 +245,12 @@ fn index_diagnostics(index: &SourceIndex) -> Vec<Diagnostic> {
         } else {
             format!("unknown field `{}` in {}", u.found, u.type_name)
         };
-        Diagnostic::error("unknown-field", message, Some(u.loc))
+        Diagnostic::new(Code::UnknownField, message, Some(u.loc))
             .with_help(expected_help(&u.found, u.expected))
     });
     let not_whole = index.not_whole.iter().map(|n| {
-        Diagnostic::error(
-            "bad-value",
+        Diagnostic::new(
+            Code::BadValue,
             format!(
                 "`{}` takes a whole number of 0 or more (found {})",
                 n.field, n.found
@@ -317,11 +319,11 @@ fn index_and_parse(text: &str) -> (SourceIndex, Result<Layout, Diagnostic>) {
 fn parse_json(text: &str) -> Result<Layout, Diagnostic> {
     serde_json::from_str::<Layout>(text).map_err(|e| {
         let code = match e.classify() {
-            serde_json::error::Category::Data => "bad-value",
-            _ => "syntax",
+            serde_json::error::Category::Data => Code::BadValue,
+            _ => Code::Syntax,
         };
         let loc = loc_at(text, e.line() as u32, e.column() as u32);
-        Diagnostic::error(code, e.to_string(), Some(loc))
+        Diagnostic::new(code, e.to_string(), Some(loc))
             .with_help("the JSON form has the same fields as the RON one; see layout-format.md")
     })
 }
@@ -460,7 +462,7 @@ fn ron_diagnostic(text: &str, index: &SourceIndex, e: ron::error::SpannedError) 
     let unclosed_comment = matches!(e.code, ron::error::Error::UnclosedBlockComment);
     if index.is_blank() && !unclosed_comment {
         let loc = loc_at(text, 1, 1);
-        return Diagnostic::error("syntax", "the file holds no layout: it is empty or only comments", Some(loc))
+        return Diagnostic::new(Code::Syntax, "the file holds no layout: it is empty or only comments", Some(loc))
             .with_help("a layout file holds one `Layout(name: \"...\", power: [...], racks: [...])`; see layout-format.md");
     }
     let mut loc = error_loc(text, &e);
@@ -478,8 +480,8 @@ fn ron_diagnostic(text: &str, index: &SourceIndex, e: ron::error::SpannedError) 
         }
         _ => help,
     };
-    let d = Diagnostic::error(code, message, Some(loc)).with_help(help);
-    if code == "syntax" {
+    let d = Diagnostic::new(code, message, Some(loc)).with_help(help);
+    if code == Code::Syntax {
         explain_syntax(d, index, matches!(e.code, ron::error::Error::Eof))
     } else {
         d
@@ -511,18 +513,18 @@ fn explain_syntax(mut d: Diagnostic, index: &SourceIndex, at_eof: bool) -> Diagn
 
 /// Code, message and help for a parser error. `field` is the field whose
 /// value it is, when known.
-fn describe(code: &ron::error::Error, field: Option<&str>) -> (&'static str, String, String) {
+fn describe(code: &ron::error::Error, field: Option<&str>) -> (Code, String, String) {
     use ron::error::Error as E;
     let value = |what: &str| match field {
         Some(f) => format!("`{f}` takes {what}"),
         None => format!("expected {what}"),
     };
-    let (code, message, help): (&str, String, &str) = match code {
+    let (code, message, help): (Code, String, &str) = match code {
         E::NoSuchEnumVariant {
             expected, found, ..
         } => {
             return (
-                "unknown-field",
+                Code::UnknownField,
                 format!("unknown variant `{found}`"),
                 expected_help(found, expected),
             );
@@ -531,14 +533,14 @@ fn describe(code: &ron::error::Error, field: Option<&str>) -> (&'static str, Str
             expected, found, ..
         } => {
             return (
-                "unknown-field",
+                Code::UnknownField,
                 format!("unknown field `{found}`"),
                 expected_help(found, expected),
             );
         }
         E::ExpectedDifferentStructName { expected, found } => {
             return (
-                "unknown-field",
+                Code::UnknownField,
                 format!("expected `{expected}(...)`, found `{found}(...)`"),
                 format!("write `{expected}(...)` here"),
             );
@@ -549,7 +551,7 @@ fn describe(code: &ron::error::Error, field: Option<&str>) -> (&'static str, Str
                 None => format!("missing field `{field}`"),
             };
             return (
-                "bad-value",
+                Code::BadValue,
                 message,
                 format!("add `{field}: ...`; see layout-format.md for what it means"),
             );
@@ -559,102 +561,102 @@ fn describe(code: &ron::error::Error, field: Option<&str>) -> (&'static str, Str
                 Some(o) => format!("field `{field}` is written twice in {o}"),
                 None => format!("field `{field}` is written twice"),
             };
-            return ("bad-value", message, format!("keep one `{field}: ...`"));
+            return (Code::BadValue, message, format!("keep one `{field}: ...`"));
         }
         E::InvalidValueForType { expected, found } => {
             return (
-                "bad-value",
+                Code::BadValue,
                 value(&format!("{expected}, not {found}")),
                 "see layout-format.md for what each field takes".into(),
             );
         }
         E::ExpectedFloat => (
-            "bad-value",
+            Code::BadValue,
             value("a number"),
             "write a number such as 450 or 12.5, without quotes or units",
         ),
         E::ExpectedInteger | E::InvalidIntegerDigit { .. } => (
-            "bad-value",
+            Code::BadValue,
             value("a whole number"),
             "write a whole number such as 2, without quotes",
         ),
         E::IntegerOutOfBounds => (
-            "bad-value",
+            Code::BadValue,
             value("a whole number from 0 to 4294967295"),
             "write a whole number such as 2",
         ),
         E::ExpectedBoolean => (
-            "bad-value",
+            Code::BadValue,
             value("`true` or `false`"),
             "write `true` or `false`",
         ),
         E::ExpectedString | E::ExpectedStringEnd => (
-            "bad-value",
+            Code::BadValue,
             value("a string"),
             "write text in double quotes: \"...\"",
         ),
         E::ExpectedArray => (
-            "bad-value",
+            Code::BadValue,
             value("a list"),
             "write a list in square brackets, even of one: [\"a\"]",
         ),
         E::ExpectedStructLike | E::ExpectedNamedStructLike(_) if field.is_some() => (
-            "bad-value",
+            Code::BadValue,
             value("a `Name(field: value, ...)` value"),
             "see layout-format.md for how this value is written",
         ),
         E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => (
-            "syntax",
+            Code::Syntax,
             code.to_string(),
             "a layout file holds one `Layout(name: \"...\", power: [...], racks: [...])`",
         ),
         E::ExceededRecursionLimit => (
-            "syntax",
+            Code::Syntax,
             "values are nested too deeply".to_string(),
             "a layout nests a few levels at most; is the file damaged?",
         ),
         E::Eof => (
-            "syntax",
+            Code::Syntax,
             "the file ends in the middle of a value".to_string(),
             "is the file truncated? check for a missing `)` or `]`",
         ),
         E::ExpectedComma => (
-            "syntax",
+            Code::Syntax,
             "expected `,`".to_string(),
             "a `,` is missing between two fields or list items, or a bracket is not closed",
         ),
         E::ExpectedArrayEnd | E::ExpectedStructLikeEnd | E::ExpectedMapEnd => (
-            "syntax",
+            Code::Syntax,
             code.to_string(),
             "a closing bracket is missing, or a `,` between two items",
         ),
         E::ExpectedMapColon => (
-            "syntax",
+            Code::Syntax,
             "expected `:`".to_string(),
             "fields are written `name: value`",
         ),
         E::InvalidEscape(_) => (
-            "syntax",
+            Code::Syntax,
             code.to_string(),
             "escapes are \\\\ \\\" \\n \\t \\r \\0 and \\u{...}; a backslash itself is \\\\",
         ),
         E::TrailingCharacters => (
-            "syntax",
+            Code::Syntax,
             "text after the end of the layout".to_string(),
             "a layout file holds one `Layout(...)`; remove what follows its closing `)`",
         ),
         E::UnclosedBlockComment => (
-            "syntax",
+            Code::Syntax,
             code.to_string(),
             "close it with `*/` (block comments nest: each `/*` needs its own `*/`)",
         ),
         E::UnexpectedChar(c) => (
-            "syntax",
+            Code::Syntax,
             format!("unexpected `{c}`"),
             "this cannot start a value here; text goes in double quotes",
         ),
         other => (
-            "syntax",
+            Code::Syntax,
             other.to_string(),
             "see layout-format.md for the file syntax",
         ),

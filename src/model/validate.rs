@@ -6,9 +6,10 @@ use std::cell::RefCell;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::Entry;
 
-use super::format::{FINDING_CODES, Layout, Need, PowerElement};
+use super::format::{Layout, Need, PowerElement};
 use super::spans::{Loc, SourceIndex, value_after};
 use crate::adjacency::Adjacency;
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, closest};
 
 /// Physical quantities above this are taken for typos (or overflow bait).
@@ -82,8 +83,8 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
     v.check_common_causes();
     // Cycles are only meaningful once every reference resolves to exactly
     // one thing: with a duplicate id the graph would join two elements.
-    let unresolved = ["unknown-ref", "bad-ref-kind", "duplicate-id"];
-    if !v.out.iter().any(|d| unresolved.contains(&d.code.as_str())) {
+    let unresolved = [Code::UnknownRef, Code::BadRefKind, Code::DuplicateId];
+    if !v.out.iter().any(|d| unresolved.contains(&d.code)) {
         v.check_cycles();
     }
     Validation {
@@ -169,12 +170,12 @@ impl<'a> Validator<'a> {
         full
     }
 
-    fn push(&mut self, code: &str, message: String, loc: Option<Loc>, help: String) {
+    fn push(&mut self, code: Code, message: String, loc: Option<Loc>, help: String) {
         if self.counting_only() {
             return;
         }
         self.out
-            .push(Diagnostic::error(code, message, loc).with_help(help));
+            .push(Diagnostic::new(code, message, loc).with_help(help));
     }
 
     fn collect_ids(&mut self) {
@@ -240,10 +241,10 @@ impl<'a> Validator<'a> {
                     .map(|l| format!(" on line {}", l.line))
                     .unwrap_or_default();
                 self.push(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("id \"{id}\" is already used by a {first}{first_line}"),
                     loc,
-                    "ids must be unique across the whole file (power, racks, devices, services, common causes)".into(),
+                    Code::DuplicateId.help().into(),
                 );
             }
         }
@@ -261,7 +262,7 @@ impl<'a> Validator<'a> {
             "ids start with a letter or digit and use only letters, digits and . _ : -"
         };
         self.push(
-            "bad-value",
+            Code::BadValue,
             format!("invalid id \"{id}\""),
             self.at_id(id).or_else(|| self.at_field(owner, "id")),
             why.into(),
@@ -289,7 +290,7 @@ impl<'a> Validator<'a> {
                 self.at_value(owner, field)
             };
             self.push(
-                "bad-value",
+                Code::BadValue,
                 format!("`{field}` {p} (found {})", show(value)),
                 loc,
                 if positive {
@@ -305,7 +306,7 @@ impl<'a> Validator<'a> {
         if let Some(p) = phases {
             if p != 1 && p != 3 {
                 self.push(
-                    "bad-value",
+                    Code::BadValue,
                     format!("`phases` must be 1 or 3 (found {p})"),
                     self.at_value(owner, "phases"),
                     "single-phase (1) or three-phase (3)".into(),
@@ -316,17 +317,20 @@ impl<'a> Validator<'a> {
 
     fn check_allow(&mut self, owner: &str, allow: &[String]) {
         for code in allow {
-            if !FINDING_CODES.contains(&code.as_str()) {
+            if !Code::from_name(code).is_some_and(Code::is_finding) {
                 if self.counting_only() {
                     continue;
                 }
-                let help = match closest(code, FINDING_CODES.iter().copied()) {
+                let help = match Code::closest(code, Code::findings()) {
                     Some(c) => format!("did you mean \"{c}\"?"),
-                    None => format!("finding codes are: {}", FINDING_CODES.join(", ")),
+                    None => {
+                        let names: Vec<&str> = Code::findings().map(Code::name).collect();
+                        format!("finding codes are: {}", names.join(", "))
+                    }
                 };
                 let loc = self.at_ref(owner, "allow", code);
                 self.push(
-                    "bad-value",
+                    Code::BadValue,
                     format!("unknown finding code \"{code}\" in `allow`"),
                     loc,
                     help,
@@ -350,7 +354,7 @@ impl<'a> Validator<'a> {
             Some(t) => {
                 let is = t.describe(self.layout);
                 self.push(
-                    "bad-ref-kind",
+                    Code::BadRefKind,
                     format!("`{key}` names \"{target}\", a {is}, but must name {wanted}"),
                     self.at_ref(owner, key, target),
                     format!("`{key}` of this element must name {wanted}"),
@@ -374,7 +378,7 @@ impl<'a> Validator<'a> {
                     None => format!("define it, or name an existing {wanted}"),
                 };
                 self.push(
-                    "unknown-ref",
+                    Code::UnknownRef,
                     format!("`{key}` names \"{target}\", which is not defined"),
                     self.at_ref(owner, key, target),
                     help,
@@ -451,13 +455,13 @@ impl<'a> Validator<'a> {
                 } => {
                     match (input, inputs) {
                         (Some(_), Some(_)) => self.push(
-                            "bad-value",
+                            Code::BadValue,
                             format!("Pdu \"{id}\" has both `input` and `inputs`"),
                             self.at_field(id, "inputs"),
                             "use `input` for a single-inlet PDU, `inputs` (two) for a dual-inlet one".into(),
                         ),
                         (None, None) => self.push(
-                            "bad-value",
+                            Code::BadValue,
                             format!("Pdu \"{id}\" has no `input`"),
                             self.at_id(id),
                             "name the breaker, panel or switch it is plugged into with `input`".into(),
@@ -488,7 +492,7 @@ impl<'a> Validator<'a> {
                         continue;
                     }
                     self.push(
-                        "bad-value",
+                        Code::BadValue,
                         format!("\"{input}\" is listed twice as an input of \"{id}\""),
                         self.at_ref(id, key, input),
                         "each input is a separate feed; list it once".into(),
@@ -508,7 +512,7 @@ impl<'a> Validator<'a> {
                 format!("{min} to {max}")
             };
             self.push(
-                "bad-value",
+                Code::BadValue,
                 format!(
                     "\"{id}\" has {n} input{}, needs {want}",
                     crate::wording::s(n)
@@ -525,7 +529,7 @@ impl<'a> Validator<'a> {
         for rack in &layout.racks {
             if rack.height_u == 0 {
                 self.push(
-                    "bad-value",
+                    Code::BadValue,
                     format!("rack \"{}\" has height 0", rack.id),
                     self.at_value(&rack.id, "height_u"),
                     "rack height is in units (U), usually 42".into(),
@@ -543,13 +547,13 @@ impl<'a> Validator<'a> {
                 let top = u64::from(dev.u) + u64::from(dev.height_u.max(1)) - 1;
                 if dev.u == 0 || top > u64::from(rack.height_u) {
                     self.push(
-                        "rack-bounds",
+                        Code::RackBounds,
                         format!(
                             "device \"{}\" occupies U{}-U{} but rack \"{}\" has U1-U{}",
                             dev.id, dev.u, top, rack.id, rack.height_u
                         ),
                         self.at_value(&dev.id, "u"),
-                        "`u` is the lowest unit the device occupies (1 = bottom); it must fit inside the rack".into(),
+                        Code::RackBounds.help().into(),
                     );
                 } else {
                     placed.push((u64::from(dev.u), top, dev.id.as_str()));
@@ -561,7 +565,7 @@ impl<'a> Validator<'a> {
                 if let Some((other_top, other)) = highest {
                     if bottom <= other_top {
                         self.push(
-                            "rack-overlap",
+                            Code::RackOverlap,
                             format!(
                                 "device \"{id}\" overlaps \"{other}\" in rack \"{}\" at U{bottom}",
                                 rack.id
@@ -584,7 +588,7 @@ impl<'a> Validator<'a> {
         self.check_allow(id, &dev.allow);
         if dev.height_u == 0 {
             self.push(
-                "bad-value",
+                Code::BadValue,
                 format!("device \"{id}\" has height 0"),
                 self.at_value(id, "height_u"),
                 "height is in rack units, at least 1".into(),
@@ -593,7 +597,7 @@ impl<'a> Validator<'a> {
         let psus = dev.psus.len() as u32;
         if dev.psus_needed == 0 || dev.psus_needed > psus {
             self.push(
-                "bad-threshold",
+                Code::BadThreshold,
                 format!(
                     "device \"{id}\" needs {} PSU(s) but has {psus}",
                     dev.psus_needed
@@ -613,7 +617,7 @@ impl<'a> Validator<'a> {
             let psu_loc = move || index.and_then(|ix| ix.psu(id, i).or_else(|| ix.id(id)));
             if !valid_id(&name) {
                 self.push(
-                    "bad-value",
+                    Code::BadValue,
                     format!("invalid PSU name \"{name}\""),
                     index
                         .and_then(|ix| ix.psu_field(id, i, "name"))
@@ -623,7 +627,7 @@ impl<'a> Validator<'a> {
             }
             if names.contains(&name) {
                 self.push(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     format!("PSU \"{id}/{name}\" is defined twice"),
                     index
                         .and_then(|ix| ix.psu_field(id, i, "name"))
@@ -634,7 +638,7 @@ impl<'a> Validator<'a> {
             if let Some(phase) = psu.phase {
                 if !(1..=3).contains(&phase) {
                     self.push(
-                        "bad-value",
+                        Code::BadValue,
                         format!("PSU phase must be 1, 2 or 3 (found {phase})"),
                         index
                             .and_then(|ix| ix.psu_field(id, i, "phase"))
@@ -688,7 +692,7 @@ impl<'a> Validator<'a> {
                     .and_then(|ix| ix.need(owner, i))
                     .or_else(|| self.at_ref(owner, "needs", first));
                 self.push(
-                    "bad-threshold",
+                    Code::BadThreshold,
                     format!("`needs` entry of \"{owner}\" asks for {k} of {n}"),
                     loc,
                     "AtLeast(k, [...]) needs 1 <= k <= the number listed; lists cannot be empty"
@@ -699,7 +703,7 @@ impl<'a> Validator<'a> {
             for m in members {
                 if !seen.insert(m.as_str()) {
                     self.push(
-                        "bad-value",
+                        Code::BadValue,
                         format!("\"{m}\" is listed twice in one `needs` entry of \"{owner}\""),
                         self.at_ref(owner, "needs", m),
                         "list each member once".into(),
@@ -708,7 +712,7 @@ impl<'a> Validator<'a> {
                 }
                 if m == owner {
                     self.push(
-                        "cycle",
+                        Code::Cycle,
                         format!("\"{owner}\" needs itself"),
                         self.at_ref(owner, "needs", m),
                         "remove it from its own `needs`".into(),
@@ -751,7 +755,7 @@ impl<'a> Validator<'a> {
             self.check_allow(id, &cc.allow);
             if cc.members.is_empty() {
                 self.push(
-                    "bad-value",
+                    Code::BadValue,
                     format!("common cause \"{id}\" has no members"),
                     self.at_field(id, "members"),
                     "list the power elements, devices or PSUs that fail together".into(),
@@ -876,7 +880,7 @@ impl<'a> Validator<'a> {
                         .collect::<Vec<_>>()
                         .join(" -> ");
                     self.push(
-                        "cycle",
+                        Code::Cycle,
                         format!("supply runs in a circle: {chain}"),
                         self.at_id(head),
                         "power and `needs` must flow one way; break one of these links".into(),

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Palette, Severity, SourceLines, render_with};
 use crate::engine::{Analysis, ByKind, Impact, NodeId};
 use crate::findings::tier::{Level, Tier};
@@ -10,52 +11,12 @@ use crate::findings::{Finding, count, list_names};
 use crate::model::Loaded;
 use crate::wording::carries;
 
-/// What to do about each kind of finding.
-pub fn help_for(code: &str) -> &'static str {
-    match code {
-        "unpowered" => {
-            "something it depends on is down with nothing failed; check its feeds and `needs`"
-        }
-        "single-psu" => {
-            "give it a second PSU on an independent feed, or accept it with `allow: [\"single-psu\"]`"
-        }
-        "false-redundancy" => {
-            "feed each PSU from an independent path: different PDU, breaker, panel and UPS"
-        }
-        "spof" => "give the service a second path that does not share this element",
-        "shared-fate" => {
-            "move the management and status paths out of the failure domain they watch"
-        }
-        "short-trip" => {
-            "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own"
-        }
-        "overload" => {
-            "the element is over its rating with nothing failed: spread the load or raise the rating"
-        }
-        "derating" => {
-            "keep steady load under the continuous rating (policy continuous_load_pct) to leave headroom"
-        }
-        "failover-overload" => {
-            "each side must carry the whole load alone: keep every side under 50% of its rating, or upsize"
-        }
-        "ups-bridge" => {
-            "a bigger battery, a faster generator start or transfer, or less load on this UPS"
-        }
-        "no-standby" => "a generator behind the UPS turns a utility outage from minutes into hours",
-        "phase-imbalance" => "move PSUs between legs (`phase: 1/2/3`) to even out the load",
-        "double-fault" => {
-            "these pairs are what redundancy protects against; check each pair is truly independent"
-        }
-        _ => "see analysis.md for what this finding means",
-    }
-}
-
 /// Findings with the same code, severity and affected set say the same
 /// thing about different events (a series chain ats -> ups -> panel): show
 /// them once, naming every event.
 fn group(findings: &[Finding]) -> Vec<Vec<&Finding>> {
     let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    let mut index: std::collections::HashMap<(&str, Severity, bool, &[String]), usize> =
+    let mut index: std::collections::HashMap<(Code, Severity, bool, &[String]), usize> =
         std::collections::HashMap::new();
     for f in findings {
         let groupable = f.event.is_some() && !f.affected.is_empty();
@@ -91,7 +52,7 @@ fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
     let first = group[0];
     let mut d = Diagnostic {
         severity: first.severity,
-        code: first.code.to_string(),
+        code: first.code,
         message: first.message.clone(),
         loc: first.loc,
         notes: Vec::new(),
@@ -118,7 +79,7 @@ fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
             "accepted by an `allow` list; not counted as a failure",
         );
     }
-    d.with_help(help_for(first.code))
+    d.with_help(first.code.help())
 }
 
 /// "tier estimate: concurrently-maintainable (not fault-tolerant: 2 spof)"

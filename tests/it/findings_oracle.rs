@@ -413,7 +413,7 @@ fn engine_findings(layout: &Layout) -> BTreeSet<Key> {
     let a = Analysis::new(&loaded.layout);
     faultline::findings::check(&loaded, &a)
         .into_iter()
-        .filter(|f| CODES.contains(&f.code))
+        .filter(|f| CODES.contains(&f.code.name()))
         .map(|f| {
             // Base-state findings are compared on code and subject: their
             // affected lists are about the wording, not the state.

@@ -10,6 +10,7 @@ mod fuzz_harness;
 
 mod capacity;
 mod check;
+mod codes;
 mod contract;
 mod cuts;
 mod fast_path;

@@ -353,7 +353,7 @@ fn check_through_the_library(c: &Case) {
     let d = &ds[0];
     let loc = d.loc.unwrap_or_else(|| panic!("{}: located", c.file));
     assert_eq!(
-        (d.code.as_str(), loc.line, loc.column),
+        (d.code.name(), loc.line, loc.column),
         (c.code, c.line, c.column),
         "{}: {}",
         c.file,
@@ -445,7 +445,7 @@ fn five_mistakes_are_five_located_diagnostics_in_one_run() {
     for (d, (code, line, column, at)) in ds.iter().zip(FIVE) {
         let loc = d.loc.expect("located");
         assert_eq!(
-            (d.code.as_str(), loc.line, loc.column),
+            (d.code.name(), loc.line, loc.column),
             (*code, *line, *column),
             "{}",
             d.message
@@ -692,7 +692,7 @@ fn all_unknown_variants_are_reported_not_just_the_first() {
     let (text, ds) = invalid_text(&text);
     let got: Vec<(&str, &str)> = ds
         .iter()
-        .map(|d| (d.code.as_str(), underlined(&text, d)))
+        .map(|d| (d.code.name(), underlined(&text, d)))
         .collect();
     assert_eq!(
         got,
@@ -716,7 +716,7 @@ fn unknown_fields_are_reported_with_the_semantic_errors() {
     let (text, ds) = invalid_text(&text);
     let got: Vec<(&str, &str)> = ds
         .iter()
-        .map(|d| (d.code.as_str(), underlined(&text, d)))
+        .map(|d| (d.code.name(), underlined(&text, d)))
         .collect();
     assert!(got.contains(&("unknown-field", "transfer_sec")), "{got:?}");
     assert!(got.contains(&("duplicate-id", "\"cb-a\"")), "{got:?}");
@@ -766,7 +766,7 @@ fn a_rack_of_height_zero_is_one_error() {
         "Rack(id: \"r12\",",
         "Rack(id: \"r12\", height_u: 0,",
     ));
-    let codes: Vec<&str> = ds.iter().map(|d| d.code.as_str()).collect();
+    let codes: Vec<&str> = ds.iter().map(|d| d.code.name()).collect();
     assert_eq!(codes, ["bad-value"]);
 }
 

@@ -61,9 +61,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     l.follow = false;
     let (offset, cursor) = (l.offset, l.cursor);
     let focused = app.focus == Pane::Findings;
-    let code_width = crate::model::format::FINDING_CODES
-        .iter()
-        .map(|c| c.len())
+    let code_width = crate::code::Code::findings()
+        .map(|c| c.name().len())
         .max()
         .unwrap_or(0)
         + 1;
@@ -82,7 +81,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         let line = Line::from(vec![
             Span::styled(letter, sev),
             Span::raw(" "),
-            Span::styled(format!("{:<code_width$}", fd.code), sev),
+            Span::styled(format!("{:<code_width$}", fd.code.name()), sev),
             Span::styled(
                 fd.message.clone(),
                 if fd.allowed {

@@ -431,7 +431,7 @@ fn findings_on(app: &App, id: &str, out: &mut Vec<Line<'static>>) {
             Span::raw("  "),
             Span::styled(theme::severity_letter(f.severity), sev),
             Span::raw(" "),
-            Span::styled(f.code, sev),
+            Span::styled(f.code.name(), sev),
             Span::raw(" "),
             Span::raw(f.message.clone()),
         ]));
