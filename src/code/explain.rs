@@ -1,9 +1,11 @@
 //! The long explanation of each code, with a small example, for
 //! `faultline explain CODE` (in the manner of `rustc --explain`).
 //!
-//! Each example is a whole layout that raises its code; the tests load
-//! every one and check that it does, so an example cannot drift from what
-//! the tool says.
+//! Each example is a whole layout in `examples/` (one file a code, named
+//! after it; `overload.ron` serves `unpowered` too), built into the binary.
+//! The tests load every one and check that it raises its code, so an
+//! example cannot drift from what the tool says, and `faultline check
+//! src/code/examples/spof.ron` shows the finding itself.
 
 use std::fmt::Write;
 
@@ -128,22 +130,14 @@ pub fn explanation(code: Code) -> Explanation {
              an escape is invalid, or the bytes are not UTF-8 text. The location\n\
              points at where the reader gave up; the help says what the source index\n\
              saw around it (a bracket closed by the wrong one, a string that runs on).",
-            r#"Layout(
-    name: "missing comma"
-    power: [Utility(id: "utility")],
-    racks: [],
-)"#,
+            include_str!("examples/syntax.ron"),
         ),
         Code::UnknownField => text(
             "A field name, element kind or enum variant that the layout format does not\n\
              define, usually a typo. The format rejects unknown names rather than\n\
              ignoring them, so a misspelt `allow` or `psus_needed` never silently\n\
              does nothing. The help lists the names expected at that place.",
-            r#"Layout(
-    name: "misspelt field",
-    power: [Utility(id: "utility", capacity: 100)],
-    racks: [],
-)"#,
+            include_str!("examples/unknown-field.ron"),
         ),
         Code::DuplicateId => text(
             "Every id names one thing across the whole file: power elements, racks,\n\
@@ -151,96 +145,40 @@ pub fn explanation(code: Code) -> Explanation {
              references (`input`, `feed`, `needs`, `members`) may name any of them.\n\
              The PSU names of one device must differ too, as PSUs are named\n\
              `device/psu`.",
-            r#"Layout(
-    name: "one id twice",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-        Breaker(id: "cb-1", input: "utility", rating_a: 32),
-    ],
-    racks: [],
-)"#,
+            include_str!("examples/duplicate-id.ron"),
         ),
         Code::UnknownRef => text(
             "A reference names an id that is defined nowhere in the file: an `input`,\n\
              a PSU's `feed`, a `needs` member, a PDU's `rack`, a common cause's\n\
              `members` or a service's `observes`. The help names the closest existing\n\
              id of the right kind when there is one.",
-            r#"Layout(
-    name: "typo in a reference",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utilty", rating_a: 16),
-    ],
-    racks: [],
-)"#,
+            include_str!("examples/unknown-ref.ron"),
         ),
         Code::BadRefKind => text(
             "A reference names an id that exists but is the wrong kind of thing for\n\
              that field: an `input` must be a power element, a PSU's `feed` a Pdu,\n\
              Breaker, Panel, Sts or Ups, `needs` devices or services, a PDU's `rack`\n\
              a rack, and `observes` a critical service.",
-            r#"Layout(
-    name: "a rack as a feed",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "r1", rating_a: 16),
-    ],
-    racks: [Rack(id: "r1", devices: [])],
-)"#,
+            include_str!("examples/bad-ref-kind.ron"),
         ),
         Code::Cycle => text(
             "Power and `needs` must flow one way. When elements feed each other in a\n\
              circle (two transfer switches each listing the other as an input, or a\n\
              service that needs itself through others), none of them can be up first,\n\
              and the analysis has no answer. The message names the whole circle.",
-            r#"Layout(
-    name: "switches feeding each other",
-    power: [
-        Utility(id: "utility"),
-        Sts(id: "sts-a", inputs: ["utility", "sts-b"]),
-        Sts(id: "sts-b", inputs: ["utility", "sts-a"]),
-    ],
-    racks: [],
-)"#,
+            include_str!("examples/cycle.ron"),
         ),
         Code::RackOverlap => text(
             "Two devices in one rack claim the same rack unit. A device occupies the\n\
              units from `u` up to `u + height_u - 1`; a 2U server at U10 holds U10\n\
              and U11.",
-            r#"Layout(
-    name: "two devices in U11",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "web-1", kind: Server, u: 10, height_u: 2, draw_w: 300,
-                   psus: [(feed: "cb-1")]),
-            Device(id: "web-2", kind: Server, u: 11, draw_w: 300,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/rack-overlap.ron"),
         ),
         Code::RackBounds => text(
             "A device does not fit inside its rack: `u` is 0 (units count from 1 at\n\
              the bottom) or the device's top unit is above the rack's `height_u`\n\
              (42 unless given).",
-            r#"Layout(
-    name: "a switch above the top",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", height_u: 42, devices: [
-            Device(id: "tor-1", kind: Switch, u: 42, height_u: 2, draw_w: 150,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/rack-bounds.ron"),
         ),
         Code::BadValue => text(
             "A value the analysis cannot use: a required field is missing or written\n\
@@ -248,129 +186,48 @@ pub fn explanation(code: Code) -> Explanation {
              finite or implausibly large (over 1e9), an id has characters ids cannot\n\
              have, an `allow` list names no finding code, or an element has the wrong\n\
              number of inputs. The message names the field and what it takes.",
-            r#"Layout(
-    name: "a breaker rated 0 A",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 0),
-    ],
-    racks: [],
-)"#,
+            include_str!("examples/bad-value.ron"),
         ),
         Code::BadThreshold => text(
             "A threshold that can never or always hold: a device's `psus_needed` is 0\n\
              or more than the PSUs it lists, or a `needs` entry `AtLeast(k, [...])`\n\
              has k = 0 or k above the number of members, or a list is empty.",
-            r#"Layout(
-    name: "needs two PSUs, has one",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "cb-1")], psus_needed: 2),
-        ]),
-    ],
-)"#,
+            include_str!("examples/bad-threshold.ron"),
         ),
         Code::Unpowered => text(
             "With nothing failed, a device or service is already down: an element\n\
              upstream is overloaded and trips, a device's feeds are all down, or a\n\
              `needs` entry cannot hold. The layout does not work even on a good day;\n\
              fix this before reading any what-if finding about the same part.",
-            r#"Layout(
-    name: "a 2 A breaker under a 1 kW server",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 2),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "big-1", kind: Server, u: 1, draw_w: 1000,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/overload.ron"),
         ),
         Code::Overload => text(
             "With nothing failed, the steady load through an element is above 100% of\n\
              its capacity (a breaker's or panel's `rating_a` at its voltage, a UPS's\n\
              or generator's `capacity_kw`). It trips, and what it feeds goes down;\n\
              the finding lists what that is.",
-            r#"Layout(
-    name: "a 2 A breaker under a 1 kW server",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 2),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "big-1", kind: Server, u: 1, draw_w: 1000,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/overload.ron"),
         ),
         Code::Derating => text(
             "The steady load through an element is above the policy's\n\
              `continuous_load_pct` (80% unless set) of its capacity, while still\n\
              under 100%. Breakers are rated for that share of continuous load, and\n\
              the headroom is what a failover or a new device needs.",
-            r#"Layout(
-    name: "a 16 A breaker at 90%",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "gpu-1", kind: Server, u: 1, height_u: 4, draw_w: 3300,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/derating.ron"),
         ),
         Code::SinglePsu => text(
             "A device has no spare PSU: it has a single PSU, or `psus_needed` equals\n\
              the number it has. Any fault in a PSU, its cord or its feed takes the\n\
              device down. Common and often accepted for small devices; say so with an\n\
              `allow` list.",
-            r#"Layout(
-    name: "one cord",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "router-1", kind: Router, u: 1, draw_w: 100,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/single-psu.ron"),
         ),
         Code::FalseRedundancy => text(
             "A device has a spare PSU, yet one failure of a power element (or one\n\
              common cause) takes it down: both cords go to the same PDU, breaker,\n\
              panel or UPS somewhere upstream. The redundancy is on paper only. The\n\
              finding's subject is the element whose failure does it.",
-            r#"Layout(
-    name: "A and B on one breaker",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-        Pdu(id: "pdu-a", input: "cb-1", rack: "r1"),
-        Pdu(id: "pdu-b", input: "cb-1", rack: "r1"),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "pdu-a"), (feed: "pdu-b")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/false-redundancy.ron"),
         ),
         Code::Spof => text(
             "A single point of failure: one event takes down a service marked\n\
@@ -378,22 +235,7 @@ pub fn explanation(code: Code) -> Explanation {
              or device fails, a PSU shorts and trips what protects it, or a common\n\
              cause strikes. The finding names the event and what goes down. It is\n\
              also allowed when every critical service it takes down allows `spof`.",
-            r#"Layout(
-    name: "one breaker for the database",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-    services: [
-        Service(id: "db", needs: [All(["db-1"])], critical: true),
-    ],
-)"#,
+            include_str!("examples/spof.ron"),
         ),
         Code::SharedFate => text(
             "One event takes down a critical service and, with it, what is meant to\n\
@@ -401,25 +243,7 @@ pub fn explanation(code: Code) -> Explanation {
              `StatusPage` or `Backup` that observes it (a role device observes every\n\
              critical service; a role service those in its `observes`). The outage\n\
              then comes with no alarm, no remote hands and no status page.",
-            r#"Layout(
-    name: "the monitor on the same breaker",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "web-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "cb-1")]),
-            Device(id: "mon-1", kind: Server, u: 2, draw_w: 200,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-    services: [
-        Service(id: "web", needs: [All(["web-1"])], critical: true),
-        Service(id: "monitoring", needs: [All(["mon-1"])], role: Monitoring),
-    ],
-)"#,
+            include_str!("examples/shared-fate.ron"),
         ),
         Code::ShortTrip => text(
             "A short in any PSU below a protective device (a breaker, a rated panel,\n\
@@ -427,22 +251,7 @@ pub fn explanation(code: Code) -> Explanation {
              the fault up, and the trip takes down every device it feeds. One bad\n\
              power supply then takes its neighbours with it. A warning, and an error\n\
              when a critical service goes down.",
-            r#"Layout(
-    name: "six servers behind one breaker",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-1", input: "utility", rating_a: 16),
-        Pdu(id: "pdu-1", input: "cb-1", rack: "r1"),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "app-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "pdu-1")]),
-            Device(id: "app-2", kind: Server, u: 2, draw_w: 300,
-                   psus: [(feed: "pdu-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/short-trip.ron"),
         ),
         Code::FailoverOverload => text(
             "One failure moves load onto the surviving side, and that side is then\n\
@@ -450,22 +259,7 @@ pub fn explanation(code: Code) -> Explanation {
              load. Each side of an A/B pair must carry the whole load alone, so each\n\
              must run under half its rating. The finding lists the trips round by\n\
              round with their load.",
-            r#"Layout(
-    name: "two sides at 60%",
-    power: [
-        Utility(id: "utility"),
-        Breaker(id: "cb-a", input: "utility", rating_a: 16),
-        Breaker(id: "cb-b", input: "utility", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 2200,
-                   psus: [(feed: "cb-a"), (feed: "cb-b")]),
-            Device(id: "db-2", kind: Server, u: 2, draw_w: 2200,
-                   psus: [(feed: "cb-a"), (feed: "cb-b")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/failover-overload.ron"),
         ),
         Code::UpsBridge => text(
             "When the utility fails, a UPS must carry its load until the generator\n\
@@ -473,41 +267,13 @@ pub fn explanation(code: Code) -> Explanation {
              runtime at the base load (`runtime_min` x capacity / load) is shorter\n\
              than the generator's `start_s` plus those `transfer_s`, plus the\n\
              policy's `ups_margin_s`: the load drops before the generator takes it.",
-            r#"Layout(
-    name: "a 30-second battery for a 60-second start",
-    power: [
-        Utility(id: "utility"),
-        Generator(id: "gen", start_s: 60, capacity_kw: 20),
-        Ats(id: "ats", inputs: ["utility", "gen"], transfer_s: 10),
-        Ups(id: "ups", input: "ats", capacity_kw: 2, runtime_min: 0.5),
-        Breaker(id: "cb-1", input: "ups", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 2000,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/ups-bridge.ron"),
         ),
         Code::NoStandby => text(
             "A UPS has no generator anywhere upstream, so a utility outage longer\n\
              than its battery runtime takes down everything it feeds. A note: many\n\
              small rooms are built so on purpose.",
-            r#"Layout(
-    name: "battery only",
-    power: [
-        Utility(id: "utility"),
-        Ups(id: "ups", input: "utility", capacity_kw: 10, runtime_min: 10),
-        Breaker(id: "cb-1", input: "ups", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "cb-1")]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/no-standby.ron"),
         ),
         Code::PhaseImbalance => text(
             "On a three-phase element (`phases: 3`), the load on one leg deviates from\n\
@@ -515,19 +281,7 @@ pub fn explanation(code: Code) -> Explanation {
              `max_phase_imbalance_pct` (15% unless set). PSUs say their leg with\n\
              `phase: 1/2/3`. An unbalanced feed wastes capacity and overheats the\n\
              loaded leg and the neutral.",
-            r#"Layout(
-    name: "everything on leg 1",
-    power: [
-        Utility(id: "utility"),
-        Panel(id: "panel-1", input: "utility", rating_a: 32, phases: 3),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 1000,
-                   psus: [(feed: "panel-1", phase: 1)]),
-        ]),
-    ],
-)"#,
+            include_str!("examples/phase-imbalance.ron"),
         ),
         Code::DoubleFault => text(
             "A critical service survives every single event but goes down on some pair\n\
@@ -535,24 +289,7 @@ pub fn explanation(code: Code) -> Explanation {
              redundancy is for, so it is a note; the finding shows the first pairs\n\
              so you can check each pair is truly independent (not one supplier, one\n\
              firmware, one room).",
-            r#"Layout(
-    name: "two independent feeds",
-    power: [
-        Utility(id: "utility-a"),
-        Utility(id: "utility-b"),
-        Breaker(id: "cb-a", input: "utility-a", rating_a: 16),
-        Breaker(id: "cb-b", input: "utility-b", rating_a: 16),
-    ],
-    racks: [
-        Rack(id: "r1", devices: [
-            Device(id: "db-1", kind: Server, u: 1, draw_w: 300,
-                   psus: [(feed: "cb-a"), (feed: "cb-b")]),
-        ]),
-    ],
-    services: [
-        Service(id: "db", needs: [All(["db-1"])], critical: true),
-    ],
-)"#,
+            include_str!("examples/double-fault.ron"),
         ),
     }
 }

@@ -274,3 +274,23 @@ fn no_code_is_spelt_as_a_string_outside_the_registry() {
         strays.join("\n")
     );
 }
+
+#[test]
+fn every_example_file_is_named_after_a_code() {
+    // The examples are files so they can be checked by hand; one that no
+    // code uses, or named after no code, would be a stale copy.
+    let dir = root().join("src/code/examples");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("src/code/examples") {
+        let path = entry.expect("an entry").path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(Code::from_name(&stem).is_some(), "{}", path.display());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let used = Code::all().any(|c| explain::explanation(c).example == text);
+        assert!(used, "{} is no code's example", path.display());
+        names.push(stem);
+    }
+    // Every code but `unreadable` (a command) and `unpowered` (shares
+    // `overload.ron`) has its own file.
+    assert_eq!(names.len(), Code::all().count() - 2, "{names:?}");
+}
