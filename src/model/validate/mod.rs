@@ -1,5 +1,7 @@
 //! Validation: everything that makes a parsed layout unusable, found in one
-//! pass and reported together, each located in the source.
+//! pass and reported together, each located in the source. What ids and
+//! references may name is in `targets.rs`; the one-way flow of power and
+//! `needs` (no cycles) in `cycles.rs`.
 
 use std::cell::RefCell;
 
@@ -8,33 +10,16 @@ use std::collections::hash_map::Entry;
 
 use super::format::{Layout, Need, PowerElement};
 use super::spans::{Loc, SourceIndex, value_after};
-use crate::adjacency::Adjacency;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, closest};
 
+mod cycles;
+mod targets;
+
+use targets::{Target, Wants, describe_type};
+
 /// Physical quantities above this are taken for typos (or overflow bait).
 pub const MAX_QUANTITY: f64 = 1e9;
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Target {
-    Power(usize),
-    Rack(usize),
-    Device(usize, usize),
-    Service(usize),
-    Common(usize),
-}
-
-impl Target {
-    fn describe(self, layout: &Layout) -> String {
-        match self {
-            Target::Power(i) => format!("power element ({})", layout.power[i].kind().name()),
-            Target::Rack(_) => "rack".into(),
-            Target::Device(..) => "device".into(),
-            Target::Service(_) => "service".into(),
-            Target::Common(_) => "common-cause group".into(),
-        }
-    }
-}
 
 struct Validator<'a> {
     layout: &'a Layout,
@@ -81,6 +66,7 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
     v.check_racks();
     v.check_services();
     v.check_common_causes();
+    v.check_allow_lists();
     // Cycles are only meaningful once every reference resolves to exactly
     // one thing: with a duplicate id the graph would join two elements.
     let unresolved = [Code::UnknownRef, Code::BadRefKind, Code::DuplicateId];
@@ -99,17 +85,6 @@ fn show(v: f64) -> String {
         format!("{v:e}")
     } else {
         format!("{v}")
-    }
-}
-
-/// How a message names the kind of thing a struct type is.
-fn describe_type(type_name: &str) -> String {
-    match type_name {
-        "Rack" => "rack".into(),
-        "Device" => "device".into(),
-        "Service" => "service".into(),
-        "CommonCause" => "common-cause group".into(),
-        power => format!("power element ({power})"),
     }
 }
 
@@ -269,6 +244,107 @@ impl<'a> Validator<'a> {
         );
     }
 
+    /// Every `allow` list, on any kind of element, may name only finding
+    /// codes.
+    fn check_allow_lists(&mut self) {
+        let l = self.layout;
+        let power = l.power.iter().map(|p| (p.id(), p.allow()));
+        let devices = l.racks.iter().flat_map(|r| &r.devices);
+        let devices = devices.map(|d| (d.id.as_str(), d.allow.as_slice()));
+        let services = l
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), s.allow.as_slice()));
+        let common = l.common_causes.iter();
+        let common = common.map(|c| (c.id.as_str(), c.allow.as_slice()));
+        for (owner, allow) in power.chain(devices).chain(services).chain(common) {
+            self.check_allow(owner, allow);
+        }
+    }
+
+    fn check_allow(&mut self, owner: &str, allow: &[String]) {
+        for code in allow {
+            if !Code::from_name(code).is_some_and(Code::is_finding) {
+                if self.counting_only() {
+                    continue;
+                }
+                let help = match Code::closest(code, Code::findings()) {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => {
+                        let names: Vec<&str> = Code::findings().map(Code::name).collect();
+                        format!("finding codes are: {}", names.join(", "))
+                    }
+                };
+                let loc = self.at_ref(owner, "allow", code);
+                self.push(
+                    Code::BadValue,
+                    format!("unknown finding code \"{code}\" in `allow`"),
+                    loc,
+                    help,
+                );
+            }
+        }
+    }
+
+    /// Check a reference from `owner.key` to `target`; `ok` says which kinds
+    /// of thing it may name. Returns the target when it is usable.
+    fn check_ref(&mut self, owner: &str, key: &str, target: &str, wants: Wants) -> Option<Target> {
+        let layout = self.layout;
+        let ok = |t: Target| wants.accepts(t, layout);
+        let wanted = wants.what();
+        match self.ids.get(target).copied() {
+            Some(t) if ok(t) => Some(t),
+            Some(t) => {
+                let is = t.describe(self.layout);
+                self.push(
+                    Code::BadRefKind,
+                    format!("`{key}` names \"{target}\", a {is}, but must name {wanted}"),
+                    self.at_ref(owner, key, target),
+                    format!("`{key}` of this element must name {wanted}"),
+                );
+                None
+            }
+            None if self.counting_only() => None,
+            None => {
+                // "Did you mean" compares with every id; a file with
+                // thousands of unknown references gets suggestions only
+                // while the comparisons stay within a budget.
+                let affordable = self.suggestion_budget >= self.ids.len();
+                self.suggestion_budget = self.suggestion_budget.saturating_sub(self.ids.len());
+                let candidates = self
+                    .ids
+                    .iter()
+                    .filter(|(_, t)| affordable && ok(**t))
+                    .map(|(id, _)| *id);
+                let help = match closest(target, candidates) {
+                    Some(c) => format!("did you mean \"{c}\"?"),
+                    None => format!("define it, or name an existing {wanted}"),
+                };
+                self.push(
+                    Code::UnknownRef,
+                    format!("`{key}` names \"{target}\", which is not defined"),
+                    self.at_ref(owner, key, target),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// Whether `member` names a PSU as `device/psu`.
+    fn is_psu(&self, member: &str) -> bool {
+        let Some((device, psu)) = member.rsplit_once('/') else {
+            return false;
+        };
+        match self.ids.get(device) {
+            Some(&Target::Device(r, d)) => {
+                let dev = &self.layout.racks[r].devices[d];
+                (0..dev.psus.len()).any(|i| dev.psu_name(i) == psu)
+            }
+            _ => false,
+        }
+    }
+
     fn check_number(&mut self, owner: &str, field: &str, value: f64, positive: bool) {
         let problem = if !value.is_finite() {
             Some("must be a finite number")
@@ -315,79 +391,6 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn check_allow(&mut self, owner: &str, allow: &[String]) {
-        for code in allow {
-            if !Code::from_name(code).is_some_and(Code::is_finding) {
-                if self.counting_only() {
-                    continue;
-                }
-                let help = match Code::closest(code, Code::findings()) {
-                    Some(c) => format!("did you mean \"{c}\"?"),
-                    None => {
-                        let names: Vec<&str> = Code::findings().map(Code::name).collect();
-                        format!("finding codes are: {}", names.join(", "))
-                    }
-                };
-                let loc = self.at_ref(owner, "allow", code);
-                self.push(
-                    Code::BadValue,
-                    format!("unknown finding code \"{code}\" in `allow`"),
-                    loc,
-                    help,
-                );
-            }
-        }
-    }
-
-    /// Check a reference from `owner.key` to `target`; `ok` says which kinds
-    /// of thing it may name. Returns the target when it is usable.
-    fn check_ref(
-        &mut self,
-        owner: &str,
-        key: &str,
-        target: &str,
-        ok: impl Fn(Target) -> bool,
-        wanted: &str,
-    ) -> Option<Target> {
-        match self.ids.get(target).copied() {
-            Some(t) if ok(t) => Some(t),
-            Some(t) => {
-                let is = t.describe(self.layout);
-                self.push(
-                    Code::BadRefKind,
-                    format!("`{key}` names \"{target}\", a {is}, but must name {wanted}"),
-                    self.at_ref(owner, key, target),
-                    format!("`{key}` of this element must name {wanted}"),
-                );
-                None
-            }
-            None if self.counting_only() => None,
-            None => {
-                // "Did you mean" compares with every id; a file with
-                // thousands of unknown references gets suggestions only
-                // while the comparisons stay within a budget.
-                let affordable = self.suggestion_budget >= self.ids.len();
-                self.suggestion_budget = self.suggestion_budget.saturating_sub(self.ids.len());
-                let candidates = self
-                    .ids
-                    .iter()
-                    .filter(|(_, t)| affordable && ok(**t))
-                    .map(|(id, _)| *id);
-                let help = match closest(target, candidates) {
-                    Some(c) => format!("did you mean \"{c}\"?"),
-                    None => format!("define it, or name an existing {wanted}"),
-                };
-                self.push(
-                    Code::UnknownRef,
-                    format!("`{key}` names \"{target}\", which is not defined"),
-                    self.at_ref(owner, key, target),
-                    help,
-                );
-                None
-            }
-        }
-    }
-
     fn check_policy(&mut self) {
         let p = &self.layout.policy;
         self.check_number("", "continuous_load_pct", p.continuous_load_pct, true);
@@ -402,7 +405,6 @@ impl<'a> Validator<'a> {
 
     fn check_power(&mut self) {
         let layout = self.layout;
-        let is_power = |t: Target| matches!(t, Target::Power(_));
         for el in &layout.power {
             let id = el.id();
             let e = el.electrical();
@@ -413,7 +415,6 @@ impl<'a> Validator<'a> {
                 self.check_number(id, "volts", v, true);
             }
             self.check_phases(id, e.phases);
-            self.check_allow(id, el.allow());
             match el {
                 PowerElement::Utility { capacity_kw, .. } => {
                     if let Some(c) = capacity_kw {
@@ -470,7 +471,7 @@ impl<'a> Validator<'a> {
                         _ => {}
                     }
                     if let Some(r) = rack {
-                        self.check_ref(id, "rack", r, |t| matches!(t, Target::Rack(_)), "a rack");
+                        self.check_ref(id, "rack", r, Wants::Rack);
                     }
                 }
                 PowerElement::Panel { .. } | PowerElement::Breaker { .. } => {}
@@ -499,7 +500,7 @@ impl<'a> Validator<'a> {
                     );
                     continue;
                 }
-                self.check_ref(id, key, input, is_power, "a power element");
+                self.check_ref(id, key, input, Wants::Power);
             }
         }
     }
@@ -585,7 +586,6 @@ impl<'a> Validator<'a> {
     fn check_device(&mut self, dev: &super::format::Device) {
         let id = dev.id.as_str();
         self.check_number(id, "draw_w", dev.draw_w, true);
-        self.check_allow(id, &dev.allow);
         if dev.height_u == 0 {
             self.push(
                 Code::BadValue,
@@ -648,31 +648,10 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
-            let layout = self.layout;
-            self.check_ref(
-                id,
-                "feed",
-                &psu.feed,
-                |t| matches!(t, Target::Power(p) if layout.power[p].kind().accepts_psu()),
-                "a Pdu, Breaker, Panel, Sts or Ups",
-            );
+            self.check_ref(id, "feed", &psu.feed, Wants::PsuFeed);
             names.push(name);
         }
         self.check_needs(id, &dev.needs);
-    }
-
-    /// Whether `member` names a PSU as `device/psu`.
-    fn is_psu(&self, member: &str) -> bool {
-        let Some((device, psu)) = member.rsplit_once('/') else {
-            return false;
-        };
-        match self.ids.get(device) {
-            Some(&Target::Device(r, d)) => {
-                let dev = &self.layout.racks[r].devices[d];
-                (0..dev.psus.len()).any(|i| dev.psu_name(i) == psu)
-            }
-            _ => false,
-        }
     }
 
     fn check_needs(&mut self, owner: &str, needs: &[Need]) {
@@ -701,49 +680,34 @@ impl<'a> Validator<'a> {
             }
             let mut seen = HashSet::default();
             for m in members {
-                if !seen.insert(m.as_str()) {
-                    self.push(
-                        Code::BadValue,
-                        format!("\"{m}\" is listed twice in one `needs` entry of \"{owner}\""),
-                        self.at_ref(owner, "needs", m),
-                        "list each member once".into(),
-                    );
-                    continue;
+                let mistake = if !seen.insert(m.as_str()) {
+                    let twice =
+                        format!("\"{m}\" is listed twice in one `needs` entry of \"{owner}\"");
+                    Some((Code::BadValue, twice, "list each member once"))
+                } else if m == owner {
+                    let message = format!("\"{owner}\" needs itself");
+                    Some((Code::Cycle, message, "remove it from its own `needs`"))
+                } else {
+                    None
+                };
+                match mistake {
+                    Some((code, message, help)) => {
+                        let loc = self.at_ref(owner, "needs", m);
+                        self.push(code, message, loc, help.into());
+                    }
+                    None => {
+                        self.check_ref(owner, "needs", m, Wants::DeviceOrService);
+                    }
                 }
-                if m == owner {
-                    self.push(
-                        Code::Cycle,
-                        format!("\"{owner}\" needs itself"),
-                        self.at_ref(owner, "needs", m),
-                        "remove it from its own `needs`".into(),
-                    );
-                    continue;
-                }
-                self.check_ref(
-                    owner,
-                    "needs",
-                    m,
-                    |t| matches!(t, Target::Device(..) | Target::Service(_)),
-                    "a device or a service",
-                );
             }
         }
     }
 
     fn check_services(&mut self) {
-        let layout = self.layout;
-        for svc in &layout.services {
-            let id = svc.id.as_str();
-            self.check_allow(id, &svc.allow);
-            self.check_needs(id, &svc.needs);
+        for svc in &self.layout.services {
+            self.check_needs(&svc.id, &svc.needs);
             for o in svc.observes.iter().flatten() {
-                self.check_ref(
-                    id,
-                    "observes",
-                    o,
-                    |t| matches!(t, Target::Service(s) if layout.services[s].critical),
-                    "a critical service",
-                );
+                self.check_ref(&svc.id, "observes", o, Wants::CriticalService);
             }
         }
     }
@@ -752,7 +716,6 @@ impl<'a> Validator<'a> {
         let layout = self.layout;
         for cc in &layout.common_causes {
             let id = cc.id.as_str();
-            self.check_allow(id, &cc.allow);
             if cc.members.is_empty() {
                 self.push(
                     Code::BadValue,
@@ -767,137 +730,32 @@ impl<'a> Validator<'a> {
                 if self.is_psu(m) {
                     continue;
                 }
-                self.check_ref(
-                    id,
-                    "members",
-                    m,
-                    |t| matches!(t, Target::Power(_) | Target::Device(..)),
-                    "a power element, device or PSU",
-                );
+                self.check_ref(id, "members", m, Wants::Member);
             }
         }
     }
 
-    /// Power and needs must flow one way. Kahn's algorithm over the
-    /// supplier -> consumer graph; what it cannot order contains cycles,
-    /// which are then walked back to be named.
+    /// Power and needs must flow one way: name each circle once, starting
+    /// at the element written first so the message is stable.
     fn check_cycles(&mut self) {
-        let layout = self.layout;
-        let devices = layout.racks.iter().map(|r| r.devices.len()).sum::<usize>();
-        let capacity = layout.power.len() + devices + layout.services.len();
-        let mut node_of: HashMap<&str, u32> =
-            HashMap::with_capacity_and_hasher(capacity, Default::default());
-        let mut names: Vec<&str> = Vec::with_capacity(capacity);
-        for p in &layout.power {
-            node_of.insert(p.id(), names.len() as u32);
-            names.push(p.id());
-        }
-        for d in layout.racks.iter().flat_map(|r| r.devices.iter()) {
-            node_of.insert(&d.id, names.len() as u32);
-            names.push(&d.id);
-        }
-        for s in &layout.services {
-            node_of.insert(&s.id, names.len() as u32);
-            names.push(&s.id);
-        }
-        let mut edges: Vec<(u32, u32)> = Vec::new();
-        for p in &layout.power {
-            for (_, i) in p.inputs() {
-                if let (Some(&a), Some(&b)) = (node_of.get(i), node_of.get(p.id())) {
-                    edges.push((a, b));
-                }
-            }
-        }
-        let consumers = layout
-            .racks
-            .iter()
-            .flat_map(|r| r.devices.iter())
-            .map(|d| (d.id.as_str(), d.needs.as_slice(), d.psus.as_slice()))
-            .chain(
-                layout
-                    .services
-                    .iter()
-                    .map(|s| (s.id.as_str(), s.needs.as_slice(), &[][..])),
-            );
-        for (id, needs, psus) in consumers {
-            let b = node_of[id];
-            let sources = needs
+        for mut cycle in cycles::supply_cycles(self.layout) {
+            let first = (0..cycle.len())
+                .min_by_key(|&i| self.at_id(cycle[i]).map(|l| l.start).unwrap_or(u32::MAX))
+                .unwrap_or(0);
+            cycle.rotate_left(first);
+            let head = cycle[0];
+            let chain = cycle
                 .iter()
-                .flat_map(|n| n.members().iter().map(String::as_str))
-                .chain(psus.iter().map(|p| p.feed.as_str()));
-            for m in sources {
-                if let Some(&a) = node_of.get(m) {
-                    if a != b {
-                        edges.push((a, b));
-                    }
-                }
-            }
-        }
-        let n = names.len();
-        let mut indegree = vec![0u32; n];
-        for &(_, b) in &edges {
-            indegree[b as usize] += 1;
-        }
-        let out = Adjacency::new(n, edges.iter().copied());
-        let preds = Adjacency::new(n, edges.iter().map(|&(a, b)| (b, a)));
-        drop(edges);
-        let mut queue: Vec<u32> = (0..n as u32)
-            .filter(|&v| indegree[v as usize] == 0)
-            .collect();
-        while let Some(v) = queue.pop() {
-            for &w in out.of(v) {
-                indegree[w as usize] -= 1;
-                if indegree[w as usize] == 0 {
-                    queue.push(w);
-                }
-            }
-        }
-        let mut explained = vec![false; n];
-        for start in 0..n {
-            if indegree[start] == 0 || explained[start] {
-                continue;
-            }
-            let mut path: Vec<u32> = Vec::new();
-            let mut on_path: HashMap<u32, usize> = HashMap::default();
-            let mut cur = start as u32;
-            loop {
-                if let Some(&at) = on_path.get(&cur) {
-                    let mut cycle: Vec<&str> = path[at..]
-                        .iter()
-                        .rev()
-                        .map(|&v| names[v as usize])
-                        .collect();
-                    // Start at the element written first, so the message is stable.
-                    let first = (0..cycle.len())
-                        .min_by_key(|&i| self.at_id(cycle[i]).map(|l| l.start).unwrap_or(u32::MAX))
-                        .unwrap_or(0);
-                    cycle.rotate_left(first);
-                    let head = cycle[0];
-                    let chain = cycle
-                        .iter()
-                        .chain(std::iter::once(&head))
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" -> ");
-                    self.push(
-                        Code::Cycle,
-                        format!("supply runs in a circle: {chain}"),
-                        self.at_id(head),
-                        "power and `needs` must flow one way; break one of these links".into(),
-                    );
-                    break;
-                }
-                if explained[cur as usize] {
-                    break;
-                }
-                explained[cur as usize] = true;
-                on_path.insert(cur, path.len());
-                path.push(cur);
-                match preds.of(cur).iter().find(|&&p| indegree[p as usize] > 0) {
-                    Some(&p) => cur = p,
-                    None => break,
-                }
-            }
+                .chain(std::iter::once(&head))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            self.push(
+                Code::Cycle,
+                format!("supply runs in a circle: {chain}"),
+                self.at_id(head),
+                "power and `needs` must flow one way; break one of these links".into(),
+            );
         }
     }
 }
