@@ -50,7 +50,7 @@ pub fn render(code: Code) -> String {
         Family::Validation => {
             let _ = writeln!(
                 out,
-                "\nValidation errors cannot be allowed: the file must be corrected."
+                "\nValidation errors cannot be allowed: correct the file (or the path) and run\nagain."
             );
         }
     }
