@@ -221,12 +221,12 @@ impl Code {
             ),
             SharedFate => finding(
                 Error,
-                "one event takes down a critical service and something that should see it (a management, monitoring, status-page or backup role)",
+                "one event takes down a critical service and something that should see it (role `Management`, `Monitoring`, `StatusPage`, `Backup`)",
                 "move the management and status paths out of the failure domain they watch",
             ),
             ShortTrip => finding(
                 Warning,
-                "a short in any PSU below a breaker trips it and its trip takes down devices (an error when a critical service goes down)",
+                "a short in any PSU below a breaker trips it and its trip takes down devices",
                 "use PDUs with outlet breakers, or give single-PSU devices a circuit of their own",
             ),
             FailoverOverload => finding(

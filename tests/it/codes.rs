@@ -83,6 +83,26 @@ fn every_validation_code_is_in_the_analysis_list() {
 }
 
 #[test]
+fn the_readme_table_is_the_registry() {
+    // README's "What it reports" table says what raises each finding in
+    // the registry's own words, so neither drifts from the other.
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('|').map(str::trim).collect())
+        .collect();
+    let listed: BTreeSet<&str> = rows.iter().map(|r| r[1].trim_matches('`')).collect();
+    let registered: BTreeSet<&str> = Code::findings().map(Code::name).collect();
+    assert_eq!(listed, registered, "README's table of findings");
+    for row in &rows {
+        let code = Code::from_name(row[1].trim_matches('`')).expect("a code");
+        assert!(row[2].starts_with(code.severity().name()), "{row:?}");
+        assert_eq!(row[3], code.summary(), "README's summary of {code}");
+    }
+}
+
+#[test]
 fn the_doc_parsers_see_what_is_there() {
     // A parser that found nothing would make the two tests above agree
     // with an empty registry; this pins them to a small text.
