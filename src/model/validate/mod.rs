@@ -66,7 +66,6 @@ pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
     v.check_racks();
     v.check_services();
     v.check_common_causes();
-    v.check_allow_lists();
     // Cycles are only meaningful once every reference resolves to exactly
     // one thing: with a duplicate id the graph would join two elements.
     let unresolved = [Code::UnknownRef, Code::BadRefKind, Code::DuplicateId];
@@ -244,24 +243,6 @@ impl<'a> Validator<'a> {
         );
     }
 
-    /// Every `allow` list, on any kind of element, may name only finding
-    /// codes.
-    fn check_allow_lists(&mut self) {
-        let l = self.layout;
-        let power = l.power.iter().map(|p| (p.id(), p.allow()));
-        let devices = l.racks.iter().flat_map(|r| &r.devices);
-        let devices = devices.map(|d| (d.id.as_str(), d.allow.as_slice()));
-        let services = l
-            .services
-            .iter()
-            .map(|s| (s.id.as_str(), s.allow.as_slice()));
-        let common = l.common_causes.iter();
-        let common = common.map(|c| (c.id.as_str(), c.allow.as_slice()));
-        for (owner, allow) in power.chain(devices).chain(services).chain(common) {
-            self.check_allow(owner, allow);
-        }
-    }
-
     fn check_allow(&mut self, owner: &str, allow: &[String]) {
         for code in allow {
             if !Code::from_name(code).is_some_and(Code::is_finding) {
@@ -415,6 +396,7 @@ impl<'a> Validator<'a> {
                 self.check_number(id, "volts", v, true);
             }
             self.check_phases(id, e.phases);
+            self.check_allow(id, el.allow());
             match el {
                 PowerElement::Utility { capacity_kw, .. } => {
                     if let Some(c) = capacity_kw {
@@ -586,6 +568,7 @@ impl<'a> Validator<'a> {
     fn check_device(&mut self, dev: &super::format::Device) {
         let id = dev.id.as_str();
         self.check_number(id, "draw_w", dev.draw_w, true);
+        self.check_allow(id, &dev.allow);
         if dev.height_u == 0 {
             self.push(
                 Code::BadValue,
@@ -705,6 +688,7 @@ impl<'a> Validator<'a> {
 
     fn check_services(&mut self) {
         for svc in &self.layout.services {
+            self.check_allow(&svc.id, &svc.allow);
             self.check_needs(&svc.id, &svc.needs);
             for o in svc.observes.iter().flatten() {
                 self.check_ref(&svc.id, "observes", o, Wants::CriticalService);
@@ -716,6 +700,7 @@ impl<'a> Validator<'a> {
         let layout = self.layout;
         for cc in &layout.common_causes {
             let id = cc.id.as_str();
+            self.check_allow(id, &cc.allow);
             if cc.members.is_empty() {
                 self.push(
                     Code::BadValue,
