@@ -12,28 +12,12 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
-
 use crate::code::Code;
+/// Severities are the registry's; re-exported where every caller found them.
+pub use crate::code::Severity;
 use crate::model::spans::Loc;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Note,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+/// "Did you mean": kept here too, where every caller already found it.
+pub use crate::suggest::{closest, edit_distance};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
@@ -284,34 +268,6 @@ fn clip(line: &str, caret: usize, span: usize) -> (String, usize, usize) {
     (text, caret, span)
 }
 
-/// The id in `candidates` closest to `wanted`, if any is close enough to be
-/// a plausible typo.
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .map(|c| (edit_distance(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, two rows.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,12 +320,5 @@ mod tests {
         let code_at = lines[3].find("BAD").unwrap();
         assert_eq!(lines[4].find('^'), Some(code_at));
         assert!(lines[4].ends_with("^^^"));
-    }
-
-    #[test]
-    fn closest_suggests_typos_only() {
-        let ids = ["pdu-a", "pdu-b", "ups-a"];
-        assert_eq!(closest("pdu-x", ids.iter().copied()), Some("pdu-a"));
-        assert_eq!(closest("generator", ids.iter().copied()), None);
     }
 }

@@ -12,5 +12,6 @@ pub mod findings;
 pub mod r#gen;
 pub mod model;
 pub mod report;
+pub mod suggest;
 pub mod tui;
 pub mod wording;

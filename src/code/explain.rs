@@ -293,3 +293,18 @@ pub fn explanation(code: Code) -> Explanation {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_an_explanation_and_an_example() {
+        for code in Code::all() {
+            let e = explanation(code);
+            assert!(!e.what.trim().is_empty(), "{code}: explanation");
+            assert!(!e.example.trim().is_empty(), "{code}: example");
+            assert!(render(code).contains(e.what), "{code}");
+        }
+    }
+}
