@@ -14,11 +14,12 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
+// `NodeId` is defined with the id table, the layer below the graph, and
+// re-exported here where every user of the graph looks for it.
+pub use super::ids::NodeId;
 use super::ids::{IdTable, Names};
 
 use crate::model::format::{Layout, Need, PowerElement, PowerKind, Role};
-
-pub type NodeId = u32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeKind {

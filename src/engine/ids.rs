@@ -7,7 +7,10 @@ use std::hash::BuildHasher;
 
 use rustc_hash::FxBuildHasher;
 
-use super::graph::NodeId;
+/// A node of the graph: its place in node order (power elements, PSUs,
+/// devices, services). Defined with the id table that maps names to it,
+/// so the table needs nothing from the graph.
+pub type NodeId = u32;
 
 /// The ids of nodes `0..len`, in node order.
 #[derive(Debug, Clone, Default)]
