@@ -19,7 +19,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::events::{Event, universe};
+use super::events::{Event, EventRef, universe};
 use super::graph::{Graph, NodeId};
 use super::{Analysis, BaseState};
 use crate::adjacency::Adjacency;
@@ -58,6 +58,30 @@ pub struct CutSets {
     /// The event universe; cut sets refer to events by index here.
     pub events: Vec<Event>,
     pub targets: Vec<(NodeId, Vec<Cut>)>,
+}
+
+impl CutSets {
+    /// One target's cut sets (`list`, from `targets`) as event references,
+    /// each set sorted and the list by order then ids: the order every
+    /// output and the double-fault finding show them in.
+    pub fn sorted_refs(&self, graph: &Graph, list: &[Cut]) -> Vec<Vec<EventRef>> {
+        let mut out: Vec<Vec<EventRef>> = list
+            .iter()
+            .map(|c| {
+                let mut v = match *c {
+                    Cut::One(e) => vec![self.events[e as usize].to_ref(graph)],
+                    Cut::Two(a, b) => vec![
+                        self.events[a as usize].to_ref(graph),
+                        self.events[b as usize].to_ref(graph),
+                    ],
+                };
+                v.sort();
+                v
+            })
+            .collect();
+        out.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+        out
+    }
 }
 
 /// The events that down each node directly, by universe index, sorted and

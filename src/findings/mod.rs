@@ -152,7 +152,7 @@ fn double_faults(analysis: &Analysis, raw: &mut Vec<Raw>) {
     }
     let sets = crate::engine::cuts::cut_sets(analysis, &targets, 2);
     for (t, cuts) in &sets.targets {
-        let sorted = crate::report::json::sorted_cut_sets(analysis, &sets, cuts);
+        let sorted = sets.sorted_refs(g, cuts);
         let pairs: Vec<&Vec<EventRef>> = sorted.iter().filter(|c| c.len() == 2).collect();
         if pairs.is_empty() {
             continue;

@@ -222,7 +222,7 @@ pub fn cuts(
         out.push_str("no critical services: name targets with --target ID\n");
     }
     for (t, cuts) in &sets.targets {
-        let list = crate::report::json::sorted_cut_sets(analysis, sets, cuts);
+        let list = sets.sorted_refs(g, cuts);
         let singles = list.iter().filter(|c| c.len() == 1).count();
         let pairs = list.len() - singles;
         let what = if g.is_critical(*t) {

@@ -160,36 +160,9 @@ pub fn cuts(analysis: &Analysis, sets: &crate::engine::cuts::CutSets) -> String 
             .iter()
             .map(|(t, list)| CutTarget {
                 id: analysis.graph.id(*t).to_string(),
-                cut_sets: sorted_cut_sets(analysis, sets, list),
+                cut_sets: sets.sorted_refs(&analysis.graph, list),
             })
             .collect(),
     };
     to_pretty(&out)
-}
-
-/// One target's cut sets (`list`, from `sets.targets`) as event
-/// references, sorted as the JSON output promises.
-pub fn sorted_cut_sets(
-    analysis: &Analysis,
-    sets: &crate::engine::cuts::CutSets,
-    list: &[crate::engine::cuts::Cut],
-) -> Vec<Vec<EventRef>> {
-    use crate::engine::cuts::Cut;
-    let g = &analysis.graph;
-    let mut out: Vec<Vec<EventRef>> = list
-        .iter()
-        .map(|c| {
-            let mut v = match *c {
-                Cut::One(e) => vec![sets.events[e as usize].to_ref(g)],
-                Cut::Two(a, b) => vec![
-                    sets.events[a as usize].to_ref(g),
-                    sets.events[b as usize].to_ref(g),
-                ],
-            };
-            v.sort();
-            v
-        })
-        .collect();
-    out.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
-    out
 }
