@@ -1480,7 +1480,9 @@ impl<W: Write> JsonSink<W> {
         self.first = false;
         self.out.write_all(b"\n")?;
         self.out.write_all(indent)?;
-        serde_json::to_writer(&mut self.out, value).map_err(io::Error::other)
+        // `io::Error::from` keeps the write error's kind (a broken pipe
+        // stays one, so `| head` ends quietly); `other` would hide it.
+        serde_json::to_writer(&mut self.out, value).map_err(io::Error::from)
     }
 }
 
@@ -1493,11 +1495,11 @@ impl<W: Write> Sink for JsonSink<W> {
         policy: Policy,
     ) -> io::Result<()> {
         self.out.write_all(b"{\n  \"name\": ")?;
-        serde_json::to_writer(&mut self.out, &name).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &name).map_err(io::Error::from)?;
         self.out.write_all(b",\n  \"description\": ")?;
-        serde_json::to_writer(&mut self.out, &description).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &description).map_err(io::Error::from)?;
         self.out.write_all(b",\n  \"policy\": ")?;
-        serde_json::to_writer(&mut self.out, &policy).map_err(io::Error::other)
+        serde_json::to_writer(&mut self.out, &policy).map_err(io::Error::from)
     }
     fn open(&mut self, section: &'static str) -> io::Result<()> {
         self.first = true;
@@ -1518,17 +1520,17 @@ impl<W: Write> Sink for JsonSink<W> {
         }
         self.first = false;
         self.out.write_all(b"\n    {\"id\": ")?;
-        serde_json::to_writer(&mut self.out, &rack.id).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.out, &rack.id).map_err(io::Error::from)?;
         write!(self.out, ", \"height_u\": {}", rack.height_u)?;
         if let Some(r) = &rack.row {
             self.out.write_all(b", \"row\": ")?;
-            serde_json::to_writer(&mut self.out, r).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut self.out, r).map_err(io::Error::from)?;
         }
         self.out.write_all(b", \"devices\": [")?;
         for (k, d) in rack.devices.iter().enumerate() {
             self.out
                 .write_all(if k == 0 { b"\n      " } else { b",\n      " })?;
-            serde_json::to_writer(&mut self.out, d).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut self.out, d).map_err(io::Error::from)?;
         }
         self.out.write_all(b"\n    ]}")
     }
