@@ -35,7 +35,6 @@ use ratatui::{DefaultTerminal, Terminal};
 
 pub use app::{App, Source};
 
-use crate::diagnostic::use_colour;
 use crate::model::{self, LoadError, Loaded};
 
 /// The demo hall, compiled in so `faultline` alone shows something real.
@@ -51,30 +50,42 @@ pub fn demo() -> Result<Loaded, LoadError> {
     model::load_str(DEMO_NAME, DEMO.to_string())
 }
 
-/// Open the TUI on `file`, or on the demo. Returns the exit status.
-pub fn run(file: Option<&Path>) -> u8 {
+/// Why the interactive view did not start; the command line reports it
+/// (exit status 2).
+#[derive(Debug)]
+pub enum Refused {
+    /// The layout does not load.
+    Layout(LoadError),
+    /// Standard output is not a terminal; the layout shown, for the hint.
+    NotATerminal { shown: String },
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Layout(e) => f.write_str(&e.render(false)),
+            Refused::NotATerminal { shown } => write!(
+                f,
+                "the interactive view needs a terminal, and stdout is not one\n  = help: for a report you can pipe or save, run `faultline check {shown}`"
+            ),
+        }
+    }
+}
+
+/// Open the TUI on `file`, or on the demo. Returns how the session ended
+/// (0 on quit, 128 + the signal, 1 when the terminal failed under it).
+pub fn run(file: Option<&Path>) -> Result<u8, Refused> {
     let loaded = match file {
         Some(p) => model::load_path(p),
         None => demo(),
     };
-    let loaded = match loaded {
-        Ok(l) => l,
-        Err(e) => {
-            let _ =
-                io::stderr().write_all(e.render(use_colour(io::stderr().is_terminal())).as_bytes());
-            return crate::cli::EXIT_INVALID;
-        }
-    };
+    let loaded = loaded.map_err(Refused::Layout)?;
     if !io::stdout().is_terminal() {
         let shown = file.map_or_else(
             || "layouts/demo.ron".to_string(),
             |p| p.display().to_string(),
         );
-        let _ = writeln!(
-            io::stderr(),
-            "faultline: the interactive view needs a terminal, and stdout is not one\n  = help: for a report you can pipe or save, run `faultline check {shown}`"
-        );
-        return crate::cli::EXIT_INVALID;
+        return Err(Refused::NotATerminal { shown });
     }
     let source = match file {
         Some(p) => Source::File(p.to_path_buf()),
@@ -88,10 +99,12 @@ pub fn run(file: Option<&Path>) -> u8 {
     }
     let mut app = App::new(loaded, source);
     match run_terminal(&mut app) {
-        Ok(code) => code,
+        Ok(code) => Ok(code),
         Err(e) => {
+            // The session ran and the terminal is back: this is how it
+            // ended, as a session's other endings are.
             let _ = writeln!(io::stderr(), "faultline: terminal error: {e}");
-            1
+            Ok(1)
         }
     }
 }

@@ -1,0 +1,210 @@
+//! The commands that analyse a layout and answer: `check`, `trip` and
+//! `cuts`. Each returns its [`Outcome`]; the rule that makes it failing
+//! is in [`super::exit`].
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::exit::{Failure, Outcome, print};
+use crate::diagnostic::{Severity, use_colour};
+use crate::engine::cuts::cut_sets;
+use crate::engine::{Analysis, Event, NodeId};
+use crate::findings;
+use crate::model::{self, Loaded};
+use crate::report::{self, Format};
+
+fn stdout_colour() -> bool {
+    use_colour(std::io::stdout().is_terminal())
+}
+
+/// Load a layout; why not is the command's failure.
+fn load(file: &Path) -> Result<Loaded, Failure> {
+    Ok(model::load_path(file)?)
+}
+
+/// A layout loaded and analysed, timed phase by phase when asked.
+fn load_and_analyse(file: &Path, phases: &mut Phases) -> Result<(Loaded, Analysis), Failure> {
+    let loaded = load(file)?;
+    phases.done("load");
+    let analysis = Analysis::new(&loaded.layout);
+    phases.done("analysis");
+    Ok((loaded, analysis))
+}
+
+pub fn check(file: &Path, format: Format, fail_on: Severity) -> Result<Outcome, Failure> {
+    let mut phases = Phases::from_env();
+    let (loaded, analysis) = load_and_analyse(file, &mut phases)?;
+    let found = findings::check(&loaded, &analysis);
+    let tier = findings::tier::estimate(&analysis, &found);
+    phases.done("findings");
+    let text = match format {
+        Format::Human => report::human::check(&loaded, &found, &tier, stdout_colour()),
+        Format::Json => report::json::check(&loaded, &found, &tier),
+    };
+    print(&text)?;
+    phases.done("report");
+    let outcome = Outcome::of_check(&found, fail_on);
+    exit_without_freeing((loaded, analysis, found));
+    Ok(outcome)
+}
+
+/// With `FAULTLINE_TIMINGS` set, `check` and `cuts` say on standard error how long
+/// each phase took and how much memory the process held after it (where
+/// the system tells): what BENCHMARKS.md's "where the time goes" is made
+/// of.
+struct Phases {
+    since: Option<std::time::Instant>,
+}
+
+impl Phases {
+    fn from_env() -> Phases {
+        let on = std::env::var_os("FAULTLINE_TIMINGS").is_some_and(|v| !v.is_empty());
+        Phases {
+            since: on.then(std::time::Instant::now),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let Some(since) = self.since else {
+            return;
+        };
+        let memory = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .map(|status| {
+                let field = |name: &str| {
+                    status
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+                        .map_or("?".to_string(), |kb| format!("{} MB", kb / 1024))
+                };
+                format!(", resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+            })
+            .unwrap_or_default();
+        // Diagnostics for whoever asked for them: a failure to write them
+        // is not the command's.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!(
+                "faultline: {phase} {:.3} s{memory}\n",
+                since.elapsed().as_secs_f64()
+            )
+            .as_bytes(),
+        );
+        self.since = Some(std::time::Instant::now());
+    }
+}
+
+/// The process is about to exit: freeing a million-device model piece by
+/// piece takes longer than the operating system reclaiming it at once.
+fn exit_without_freeing<T>(big: T) {
+    std::mem::forget(big);
+}
+
+pub fn trip(
+    file: &Path,
+    ids: &[String],
+    shorts: &[String],
+    format: Format,
+    cascade: bool,
+) -> Result<Outcome, Failure> {
+    let loaded = load(file)?;
+    if ids.is_empty() && shorts.is_empty() {
+        return Err(Failure::refused(
+            "name at least one id to fail, or --short DEVICE/PSU",
+        ));
+    }
+    let analysis = Analysis::new(&loaded.layout);
+    let mut events: Vec<Event> = Vec::new();
+    let mut errors = Vec::new();
+    let parsed = ids
+        .iter()
+        .map(|id| analysis.parse_event(id))
+        .chain(shorts.iter().map(|id| analysis.parse_short(id)));
+    for result in parsed {
+        match result {
+            Ok(e) => events.push(e),
+            Err(msg) => errors.push(msg),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Failure::Refused(errors));
+    }
+    let (impact, _) = analysis.impact_with_loads(&events, cascade);
+    let text = match format {
+        Format::Human => report::human::trip(&analysis, &impact, stdout_colour()),
+        Format::Json => report::json::trip(&analysis, &impact),
+    };
+    print(&text)?;
+    Ok(Outcome::of_trip(&analysis.graph, &impact))
+}
+
+/// Target ids, one a line, from a file or `-` (standard input).
+pub fn read_targets(from: &Path) -> Result<Vec<String>, Failure> {
+    let text = if from.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map(|_| text)
+            .map_err(|e| {
+                Failure::refused(format!("cannot read targets from standard input: {e}"))
+            })?
+    } else {
+        std::fs::read_to_string(from).map_err(|e| {
+            Failure::refused(format!("cannot read targets from {}: {e}", from.display()))
+        })?
+    };
+    let ids: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if ids.is_empty() {
+        // Falling back to the critical services would answer another
+        // question than the one asked.
+        return Err(Failure::refused(format!(
+            "{} names no targets",
+            from.display()
+        )));
+    }
+    Ok(ids)
+}
+
+pub fn cuts(
+    file: &Path,
+    order: u32,
+    target_ids: &[String],
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let mut phases = Phases::from_env();
+    let (loaded, analysis) = load_and_analyse(file, &mut phases)?;
+    let g = &analysis.graph;
+    let targets: Vec<NodeId> = if target_ids.is_empty() {
+        g.critical_services().collect()
+    } else {
+        let mut nodes = Vec::new();
+        for id in target_ids {
+            let Some(n) = g.node(id) else {
+                let hint = crate::diagnostic::closest(id, g.visible_ids())
+                    .map(|c| format!("; did you mean \"{c}\"?"))
+                    .unwrap_or_default();
+                return Err(Failure::refused(format!(
+                    "no element, PSU, device or service has id \"{id}\"{hint}"
+                )));
+            };
+            nodes.push(n);
+        }
+        nodes
+    };
+    let sets = cut_sets(&analysis, &targets, order);
+    phases.done("cut sets");
+    let text = match format {
+        Format::Human => report::human::cuts(&analysis, &sets, order, stdout_colour()),
+        Format::Json => report::json::cuts(&analysis, &sets),
+    };
+    print(&text)?;
+    phases.done("report");
+    let outcome = Outcome::of_cuts(&sets);
+    exit_without_freeing((loaded, analysis, sets));
+    Ok(outcome)
+}

@@ -1,0 +1,97 @@
+//! The commands that write a layout out: `export` (another format of a
+//! layout) and `gen` (a synthetic hall). Every write is checked: a full
+//! disk is the command's failure, never a silent success.
+
+use std::path::{Path, PathBuf};
+
+use super::exit::{Failure, Outcome, print};
+use super::{ExportFormat, GenFormat};
+use crate::engine::Analysis;
+use crate::model;
+use crate::report;
+
+pub fn export(
+    file: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<Outcome, Failure> {
+    let loaded = model::load_path(file)?;
+    let text = match format {
+        ExportFormat::OpsaMef => {
+            let analysis = Analysis::new(&loaded.layout);
+            report::mef::export(&analysis, &loaded.layout.name).xml
+        }
+        ExportFormat::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");
+            s.push('\n');
+            s
+        }
+    };
+    match output {
+        None => print(&text)?,
+        Some(path) if same_file(path, file) => {
+            return Err(Failure::refused(format!(
+                "{} is the layout being exported; faultline never writes a layout file",
+                path.display()
+            )));
+        }
+        Some(path) => {
+            write_atomically(path, text.as_bytes()).map_err(|error| Failure::WriteFile {
+                path: path.to_path_buf(),
+                error,
+            })?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+pub fn gen_layout(
+    racks: usize,
+    seed: u64,
+    flaw_rate: f64,
+    format: GenFormat,
+) -> Result<Outcome, Failure> {
+    let opts = crate::r#gen::GenOptions {
+        racks,
+        seed,
+        flaw_rate,
+    };
+    let out = std::io::stdout().lock();
+    match format {
+        GenFormat::Ron => crate::r#gen::write_ron(&opts, out),
+        GenFormat::Json => crate::r#gen::write_json(&opts, out),
+    }
+    .map_err(Failure::Stdout)?;
+    Ok(Outcome::Clean)
+}
+
+/// Do two paths name one existing file?
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Write to a temporary file beside `path`, then rename it into place: an
+/// interrupted run leaves the old file (if any) intact.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the output path names no file"))?;
+    let tmp = dir.join(format!(
+        ".{}.faultline-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
