@@ -76,3 +76,21 @@ pub fn shipped_layouts() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Run the real binary with `args`, colour off, its standard output sent
+/// to `stdout` (a file such as `/dev/full`); only stderr is captured.
+pub fn faultline_to(args: &[&str], stdout: std::process::Stdio) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the faultline binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
