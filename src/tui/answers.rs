@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::app::Target;
+use super::tree::Target;
 use crate::engine::{Analysis, Event, Marginal, NodeId, Outcome, RackInfo};
 use crate::findings::{self, Finding};
 use crate::model::Loaded;

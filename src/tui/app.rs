@@ -8,13 +8,13 @@ use std::path::PathBuf;
 
 use ratatui::layout::Rect;
 
-use super::reload::Watch;
-use super::search::{Search, step};
-use super::tree::{self, Item, NONE, Tree};
+use super::tree::{self, NONE, Tree};
+use super::watch::Watch;
 use crate::engine::{Event, NodeId, NodeKind};
 use crate::model::Loaded;
 
 pub use super::answers::{Model, Radius, WhatIf};
+pub use super::tree::Target;
 /// A node's state under the what-if, as the engine works it out.
 pub use crate::engine::NodeState as State;
 
@@ -26,28 +26,13 @@ pub enum Source {
     File(PathBuf),
 }
 
-/// Something that can be selected: a visible node or a common-cause group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Target {
-    Node(NodeId),
-    Common(u32),
-}
-
-impl Target {
-    pub fn from_item(item: Item) -> Option<Target> {
-        match item {
-            Item::Node(n) => Some(Target::Node(n)),
-            Item::Common(g) => Some(Target::Common(g)),
-            Item::Header(_) => None,
-        }
-    }
-
-    pub fn item(self) -> Item {
-        match self {
-            Target::Node(n) => Item::Node(n),
-            Target::Common(g) => Item::Common(g),
-        }
-    }
+/// An incremental id search in progress (driven by [`super::search`]).
+pub struct Search {
+    pub query: String,
+    pub matches: Vec<Target>,
+    pub current: usize,
+    /// Where to go back to on Esc.
+    pub(super) back: (Option<Target>, NodeId, usize, usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,3 +429,15 @@ impl App {
 
 /// The tree module's canonical parent, re-exported for the views.
 pub use tree::canonical_parent;
+
+/// Move a cursor over `len` places one step, wrapping round.
+pub(super) fn step(cur: &mut usize, len: usize, forward: bool) {
+    if len == 0 {
+        return;
+    }
+    *cur = if forward {
+        (*cur + 1) % len
+    } else {
+        (*cur + len - 1) % len
+    };
+}

@@ -4,7 +4,7 @@
 //! State lives in [`app`] (selection and cursors) and [`answers`] (the
 //! engine's answers for the layout and the what-if, kept for drawing);
 //! input is turned into state changes by [`update`] through the one key
-//! table in [`keys`], [`search`] and [`reload`] (the file watch), and
+//! table in [`keys`], [`search`] and [`reload`] (on a [`watch`] of the file), and
 //! [`views`] draws. Every answer comes from the engine
 //! ([`crate::engine::impact`] for what-ifs); nothing here decides what is
 //! down.
@@ -21,6 +21,7 @@ pub mod search;
 pub mod tree;
 pub mod update;
 pub mod views;
+pub mod watch;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;

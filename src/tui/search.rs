@@ -1,17 +1,8 @@
 //! Incremental id search: `/` types a query, matches are ranked exact,
 //! prefix, substring, and the selection follows the current match.
 
-use super::app::{App, Target, Tone};
+use super::app::{App, Search, Target, Tone, step};
 use super::tree::NONE;
-use crate::engine::NodeId;
-
-pub struct Search {
-    pub query: String,
-    pub matches: Vec<Target>,
-    pub current: usize,
-    /// Where to go back to on Esc.
-    pub(super) back: (Option<Target>, NodeId, usize, usize),
-}
 
 impl App {
     pub fn start_search(&mut self) {
@@ -128,15 +119,4 @@ fn rank(id: &str, q: &str) -> Option<u8> {
     b.windows(qb.len())
         .any(|w| w.eq_ignore_ascii_case(qb))
         .then_some(2)
-}
-
-pub(super) fn step(cur: &mut usize, len: usize, forward: bool) {
-    if len == 0 {
-        return;
-    }
-    *cur = if forward {
-        (*cur + 1) % len
-    } else {
-        (*cur + len - 1) % len
-    };
 }

@@ -33,6 +33,30 @@ pub enum Item {
     Header(Header),
 }
 
+/// Something that can be selected: a visible node or a common-cause group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Node(NodeId),
+    Common(u32),
+}
+
+impl Target {
+    pub fn from_item(item: Item) -> Option<Target> {
+        match item {
+            Item::Node(n) => Some(Target::Node(n)),
+            Item::Common(g) => Some(Target::Common(g)),
+            Item::Header(_) => None,
+        }
+    }
+
+    pub fn item(self) -> Item {
+        match self {
+            Target::Node(n) => Item::Node(n),
+            Target::Common(g) => Item::Common(g),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
     pub item: Item,
