@@ -80,6 +80,8 @@ pub enum Failure {
     /// A message written out in full, its `error:` line and notes
     /// (`explain` with a name that is no code).
     Message(String),
+    /// The command line itself was refused (clap's message, with usage).
+    Usage(Box<clap::Error>),
     /// Standard output could not be written.
     Stdout(io::Error),
     /// An output file could not be written.
@@ -100,6 +102,8 @@ impl Failure {
         match self {
             Failure::Layout(e) => e.render(colour),
             Failure::Message(text) => text.clone(),
+            Failure::Usage(e) if colour => e.render().ansi().to_string(),
+            Failure::Usage(e) => e.render().to_string(),
             Failure::Refused(messages) => {
                 messages.iter().map(|m| format!("error: {m}\n")).collect()
             }
@@ -124,6 +128,17 @@ impl From<tui::Refused> for Failure {
             other => Failure::refused(other.to_string()),
         }
     }
+}
+
+/// What clap stopped at: `--help` and `--version` are answers, written
+/// (and checked) like any other; anything else is bad usage.
+pub fn of_parse_error(e: clap::Error) -> Result<Outcome, Failure> {
+    if e.use_stderr() {
+        return Err(Failure::Usage(Box::new(e)));
+    }
+    e.print().map_err(Failure::Stdout)?;
+    io::stdout().flush().map_err(Failure::Stdout)?;
+    Ok(Outcome::Clean)
 }
 
 const CLEAN: u8 = 0;

@@ -168,10 +168,11 @@ impl FailOn {
     }
 }
 
-/// Run the parsed command line: the command's outcome, as an exit status
-/// (see [`exit`] for the policy).
-pub fn run(cli: Cli) -> ExitCode {
-    exit::status(dispatch(cli))
+/// Parse the process's arguments and run them: what the binary's `main`
+/// is: the command's outcome as an exit status (the policy is [`exit`]).
+/// Help, version and usage errors go through it too.
+pub fn main() -> ExitCode {
+    exit::status(Cli::try_parse().map_or_else(exit::of_parse_error, dispatch))
 }
 
 fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
