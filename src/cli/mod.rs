@@ -168,9 +168,9 @@ impl FailOn {
     }
 }
 
-/// Parse the process's arguments and run them: what the binary's `main`
-/// is: the command's outcome as an exit status (the policy is [`exit`]).
-/// Help, version and usage errors go through it too.
+/// The binary's `main`: parse the arguments, run the command, and turn
+/// its outcome into the exit status ([`exit`] holds the policy). Help,
+/// version and usage errors go through it too.
 pub fn main() -> ExitCode {
     exit::status(Cli::try_parse().map_or_else(exit::of_parse_error, dispatch))
 }
