@@ -24,6 +24,8 @@ const WRITERS: &[(&[&str], i32)] = &[
     (&["export", DEMO, "--format", "json"], 0),
     (&["gen", "--racks", "2"], 0),
     (&["gen", "--racks", "2", "--format", "json"], 0),
+    (&["explain", "spof"], 0),
+    (&["explain"], 0),
     (&["--help"], 0),
     (&["check", "--help"], 0),
     (&["--version"], 0),
