@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod findings;
 pub mod r#gen;
+pub mod import;
 pub mod model;
 pub mod report;
 pub mod suggest;

@@ -3,11 +3,12 @@
 //! layout fails the command's rule, 2 no answer).
 //!
 //! [`analyse`] holds `check`, `trip` and `cuts`, [`write`] `export` and
-//! `gen`; `explain` prints the code registry's text; the interactive view
-//! is [`crate::tui`].
+//! `gen`, [`import`] `import netbox`; `explain` prints the code registry's
+//! text; the interactive view is [`crate::tui`].
 
 mod analyse;
 pub mod exit;
+mod import;
 mod write;
 
 use std::path::PathBuf;
@@ -104,6 +105,11 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Read a layout from an inventory system (NetBox).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
     /// Write a synthetic, realistic layout to standard output: halls of
     /// 2N power, 40 devices a rack, services across racks, and flaws
     /// injected at the given rate. Same options, same bytes.
@@ -125,6 +131,33 @@ pub enum Command {
     Explain {
         /// A code as reports print it, such as `spof` or `bad-value`.
         code: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Racks, devices, power panels, feeds, PDUs and cables from NetBox's
+    /// REST API (read-only GETs) into a layout. What NetBox does not hold
+    /// (the chain above the panels) is assumed and reported, or given
+    /// with --upstream.
+    Netbox {
+        /// NetBox's address, e.g. https://netbox.example.com.
+        #[arg(long, env = "NETBOX_URL")]
+        url: String,
+        /// An API token: v2 (nbt_<key>.<secret>) or v1.
+        #[arg(long, env = "NETBOX_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// A site's slug; repeat for several (all sites when none).
+        #[arg(long = "site", value_name = "SLUG")]
+        sites: Vec<String>,
+        /// Write here instead of standard output (atomically).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = GenFormat::Ron)]
+        format: GenFormat,
+        /// Seconds to wait for each answer from NetBox.
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        timeout: u64,
     },
 }
 
@@ -216,6 +249,29 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             flaw_rate,
             format,
         } => write::gen_layout(racks as usize, seed, flaw_rate, format),
+        Command::Import {
+            source:
+                ImportSource::Netbox {
+                    url,
+                    token,
+                    sites,
+                    output,
+                    format,
+                    timeout,
+                },
+        } => import::netbox(
+            crate::import::netbox::Options {
+                url,
+                token,
+                sites,
+                timeout: std::time::Duration::from_secs(timeout.max(1)),
+                format: match format {
+                    GenFormat::Ron => crate::import::netbox::LayoutFormat::Ron,
+                    GenFormat::Json => crate::import::netbox::LayoutFormat::Json,
+                },
+            },
+            output.as_deref(),
+        ),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }

@@ -21,6 +21,8 @@ mod r#gen;
 mod hardening;
 mod impact;
 mod imports;
+mod netbox;
+mod netbox_server;
 mod oracle;
 mod properties;
 mod scram;

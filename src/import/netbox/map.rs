@@ -1,0 +1,438 @@
+//! NetBox objects to a faultline layout (docs/netbox.md has the table).
+//!
+//! A power panel is a `Panel`; a power feed a `Breaker` on it; a device
+//! with power outlets a PDU, one `Pdu` per inlet, fed by what the inlet's
+//! cable reaches; every other racked device with power ports a `Device`
+//! with one PSU per cabled port. NetBox holds nothing above a panel, so
+//! each panel gets a `Utility` of its own unless an overlay says more, and
+//! that assumption is reported. Nothing is dropped or invented without a
+//! line in the [`Report`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::api::{Device, Inventory, Peer, PowerFeed, PowerPort};
+use super::ids::Ids;
+use crate::import::Report;
+use crate::model::format::{
+    Device as LayoutDevice, DeviceKind, Layout, Policy, PowerElement, Psu, Rack,
+};
+
+/// The draw of a device whose power ports state none, in watts.
+pub const DEFAULT_DRAW_W: f64 = 250.0;
+
+/// The layout and what the import did to get it.
+pub struct Mapped {
+    pub layout: Layout,
+    pub report: Report,
+}
+
+/// Where a cable from a power port or PDU inlet leads.
+enum Upstream {
+    /// A layout element's id (a feed's breaker or a PDU inlet).
+    Element(String),
+    /// Not cabled.
+    None,
+    /// Cabled to something the layout has no place for (a circuit).
+    Elsewhere(String),
+}
+
+pub fn map(inv: &Inventory) -> Mapped {
+    let mut report = Report::default();
+    let mut ids = Ids::default();
+
+    let site_names: BTreeMap<u64, &str> =
+        inv.sites.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let many_sites = inv.sites.len() > 1;
+    let device_types: HashMap<u64, &super::api::DeviceType> =
+        inv.device_types.iter().map(|t| (t.id, t)).collect();
+    let mut outlets_by_device: HashMap<u64, usize> = HashMap::new();
+    for o in &inv.power_outlets {
+        *outlets_by_device.entry(o.device.id).or_default() += 1;
+    }
+    let outlets: HashMap<u64, &super::api::PowerOutlet> =
+        inv.power_outlets.iter().map(|o| (o.id, o)).collect();
+    let mut ports_by_device: BTreeMap<u64, Vec<&PowerPort>> = BTreeMap::new();
+    for p in &inv.power_ports {
+        ports_by_device.entry(p.device.id).or_default().push(p);
+    }
+    for ports in ports_by_device.values_mut() {
+        ports.sort_by(|a, b| (a.name.as_str(), a.id).cmp(&(b.name.as_str(), b.id)));
+    }
+    let is_pdu = |d: u64| outlets_by_device.contains_key(&d);
+
+    // Ids first, in a fixed order, so the same NetBox gives the same ids.
+    let mut panels: Vec<&super::api::PowerPanel> = inv.power_panels.iter().collect();
+    panels.sort_by_key(|p| p.id);
+    let panel_ids: HashMap<u64, String> = panels
+        .iter()
+        .map(|p| (p.id, ids.take(&p.name, "panel", p.id)))
+        .collect();
+    let mut feeds: Vec<&PowerFeed> = inv.power_feeds.iter().collect();
+    feeds.sort_by_key(|f| f.id);
+    let feed_ids: HashMap<u64, String> = feeds
+        .iter()
+        .map(|f| (f.id, ids.take(&f.name, "feed", f.id)))
+        .collect();
+    let mut devices: Vec<&Device> = inv.devices.iter().collect();
+    devices.sort_by_key(|d| d.id);
+    let device_name = |d: &Device| d.name.clone().unwrap_or_else(|| format!("device-{}", d.id));
+    // A PDU with one inlet is one element named after it; with two, one
+    // element per inlet.
+    let mut inlet_ids: HashMap<u64, String> = HashMap::new();
+    for d in devices.iter().filter(|d| is_pdu(d.id)) {
+        let inlets = ports_by_device.get(&d.id).map_or(&[][..], |v| v.as_slice());
+        for p in inlets {
+            let name = if inlets.len() == 1 {
+                device_name(d)
+            } else {
+                format!("{}:{}", device_name(d), p.name)
+            };
+            inlet_ids.insert(p.id, ids.take(&name, "pdu", p.id));
+        }
+    }
+
+    let upstream = |peers: &[Peer], kind: Option<&str>| -> Upstream {
+        let Some(peer) = peers.first() else {
+            return Upstream::None;
+        };
+        match kind {
+            Some("dcim.powerfeed") => feed_ids.get(&peer.id).map_or(
+                Upstream::Elsewhere("a power feed outside the sites imported".into()),
+                |id| Upstream::Element(id.clone()),
+            ),
+            // A trace stops at a PDU: the outlet's `power_port` is the
+            // inlet that feeds it.
+            Some("dcim.poweroutlet") => match outlets.get(&peer.id) {
+                Some(o) => match o.power_port.as_ref().and_then(|p| inlet_ids.get(&p.id)) {
+                    Some(id) => Upstream::Element(id.clone()),
+                    None => Upstream::Elsewhere(format!(
+                        "outlet {} of {} is not tied to a cabled inlet",
+                        o.name,
+                        o.device.name.as_deref().unwrap_or("a PDU")
+                    )),
+                },
+                None => Upstream::Elsewhere("an outlet outside the sites imported".into()),
+            },
+            Some(other) => Upstream::Elsewhere(format!("a {other}")),
+            None => Upstream::None,
+        }
+    };
+
+    let mut power: Vec<PowerElement> = Vec::new();
+    for p in &panels {
+        let utility = ids.take(&format!("utility:{}", panel_ids[&p.id]), "utility", p.id);
+        power.push(PowerElement::Utility {
+            id: utility.clone(),
+            capacity_kw: None,
+            allow: vec![],
+        });
+        power.push(PowerElement::Panel {
+            id: panel_ids[&p.id].clone(),
+            input: utility,
+            rating_a: None,
+            volts: None,
+            phases: None,
+            allow: vec![],
+        });
+    }
+    if !panels.is_empty() {
+        report.assumed(
+            "panels fed by independent utilities of their own (NetBox has nothing above a panel; give the chain with --upstream), and the verdict depends on it",
+            panels.iter().map(|p| p.name.clone()),
+        );
+    }
+    for f in &feeds {
+        let Some(panel) = panel_ids.get(&f.power_panel.id) else {
+            report.skipped(
+                "power feeds on a panel outside the sites imported",
+                [f.name.clone()],
+            );
+            continue;
+        };
+        let three = f.phase.as_ref().and_then(|c| c.text()) == Some("three-phase");
+        if f.supply.as_ref().and_then(|c| c.text()) == Some("dc") {
+            report.assumed(
+                "DC feeds read as AC (faultline models AC)",
+                [f.name.clone()],
+            );
+        }
+        power.push(PowerElement::Breaker {
+            id: feed_ids[&f.id].clone(),
+            input: panel.clone(),
+            rating_a: f.amperage.filter(|a| *a > 0.0).unwrap_or_else(|| {
+                report.assumed("feeds without an amperage, taken as 16 A", [f.name.clone()]);
+                16.0
+            }),
+            volts: f.voltage.map(f64::abs).filter(|v| *v > 0.0),
+            phases: Some(if three { 3 } else { 1 }),
+            allow: vec![],
+        });
+    }
+
+    // PDUs: one element per cabled inlet.
+    // Layout PDU id -> the NetBox rack its device is in.
+    let mut rack_of_pdu: HashMap<String, u64> = HashMap::new();
+    for d in devices.iter().filter(|d| is_pdu(d.id)) {
+        for p in ports_by_device.get(&d.id).into_iter().flatten() {
+            let id = inlet_ids[&p.id].clone();
+            match upstream(&p.link_peers, p.link_peers_type.as_deref()) {
+                Upstream::Element(input) => {
+                    if let Some(r) = &d.rack {
+                        rack_of_pdu.insert(id.clone(), r.id);
+                    }
+                    power.push(PowerElement::Pdu {
+                        id,
+                        input: Some(input),
+                        inputs: None,
+                        rack: None,
+                        rating_a: None,
+                        volts: None,
+                        phases: None,
+                        outlet_breakers: false,
+                        allow: vec![],
+                    });
+                }
+                Upstream::None => report.skipped(
+                    "PDU inlets with no cable (what they feed is unpowered in NetBox's data)",
+                    [format!("{} {}", device_name(d), p.name)],
+                ),
+                Upstream::Elsewhere(what) => report.skipped(
+                    "PDU inlets cabled to what faultline does not model",
+                    [format!("{} {} ({what})", device_name(d), p.name)],
+                ),
+            }
+        }
+        if !ports_by_device.contains_key(&d.id) {
+            report.skipped("PDUs with outlets but no inlet", [device_name(d)]);
+        }
+    }
+    let placed_inlets: HashSet<String> = power.iter().map(|p| p.id().to_string()).collect();
+
+    // Racks and the devices in them.
+    let mut racks: Vec<&super::api::Rack> = inv.racks.iter().collect();
+    racks.sort_by_key(|r| r.id);
+    let mut rack_devices: BTreeMap<u64, Vec<LayoutDevice>> = BTreeMap::new();
+    let mut draws_assumed = Vec::new();
+    for d in devices.iter().filter(|d| !is_pdu(d.id)) {
+        let name = device_name(d);
+        let Some(rack) = &d.rack else {
+            report.skipped("devices not in a rack", [name]);
+            continue;
+        };
+        if d.parent_device.is_some() {
+            report.skipped(
+                "devices in another device's bay (they draw through it)",
+                [name],
+            );
+            continue;
+        }
+        let Some(ports) = ports_by_device.get(&d.id) else {
+            report.skipped("devices with no power ports", [name]);
+            continue;
+        };
+        let height = device_types
+            .get(&d.device_type.id)
+            .map_or(1.0, |t| t.u_height);
+        let Some(position) = d.position.filter(|_| height > 0.0) else {
+            report.skipped("0U or unpositioned devices", [name]);
+            continue;
+        };
+        let mut psus = Vec::new();
+        for p in ports.iter() {
+            match upstream(&p.link_peers, p.link_peers_type.as_deref()) {
+                Upstream::Element(feed) if placed_inlets.contains(&feed) => psus.push(Psu {
+                    feed,
+                    name: Some(super::ids::psu_name(&p.name)),
+                    phase: leg_of(inv, p),
+                }),
+                Upstream::Element(_) => report.skipped(
+                    "power ports on a PDU inlet that has no power itself",
+                    [format!("{name} {}", p.name)],
+                ),
+                Upstream::None => {
+                    report.skipped("power ports with no cable", [format!("{name} {}", p.name)])
+                }
+                Upstream::Elsewhere(what) => report.skipped(
+                    "power ports cabled to what faultline does not model",
+                    [format!("{name} {} ({what})", p.name)],
+                ),
+            }
+        }
+        if psus.is_empty() {
+            report.skipped("devices with no cabled power port", [name]);
+            continue;
+        }
+        let allocated: f64 = ports.iter().filter_map(|p| p.allocated_draw).sum();
+        let maximum = ports
+            .iter()
+            .filter_map(|p| p.maximum_draw)
+            .fold(0.0, f64::max);
+        let draw_w = if allocated > 0.0 {
+            allocated
+        } else if maximum > 0.0 {
+            report.assumed(
+                "devices with no allocated_draw, taken at one port's maximum_draw",
+                [name.clone()],
+            );
+            maximum
+        } else {
+            draws_assumed.push(name.clone());
+            DEFAULT_DRAW_W
+        };
+        let u = (position.floor() as u32).max(1);
+        rack_devices.entry(rack.id).or_default().push(LayoutDevice {
+            id: ids.take(&name, "device", d.id),
+            kind: kind_of(d),
+            u,
+            height_u: height.ceil().max(1.0) as u32,
+            draw_w,
+            psus,
+            psus_needed: 1,
+            needs: vec![],
+            roles: vec![],
+            allow: vec![],
+        });
+    }
+    report.assumed(
+        &format!("devices with no draw in NetBox, taken as {DEFAULT_DRAW_W} W"),
+        draws_assumed,
+    );
+
+    let mut layout_racks = Vec::new();
+    let mut rack_ids: HashMap<u64, String> = HashMap::new();
+    for r in &racks {
+        let mut devices = rack_devices.remove(&r.id).unwrap_or_default();
+        let has_pdu = rack_of_pdu.values().any(|&x| x == r.id);
+        if devices.is_empty() && !has_pdu {
+            continue;
+        }
+        let offset = r.starting_unit.saturating_sub(1);
+        for d in &mut devices {
+            d.u = d.u.saturating_sub(offset).max(1);
+        }
+        drop_overlaps(&mut devices, &r.name, &mut report);
+        let site = site_names.get(&r.site.id).copied().unwrap_or("");
+        let location = r.location.as_ref().and_then(|l| l.name.clone());
+        let row = match (location, many_sites) {
+            (Some(l), true) => Some(format!("{site} / {l}")),
+            (Some(l), false) => Some(l),
+            (None, true) => Some(site.to_string()),
+            (None, false) => None,
+        };
+        let id = ids.take(&r.name, "rack", r.id);
+        rack_ids.insert(r.id, id.clone());
+        layout_racks.push(Rack {
+            id,
+            height_u: r.u_height,
+            row,
+            devices,
+        });
+    }
+    for el in &mut power {
+        if let PowerElement::Pdu { id, rack, .. } = el {
+            *rack = rack_of_pdu.get(id).and_then(|r| rack_ids.get(r)).cloned();
+        }
+    }
+
+    report.count("sites", inv.sites.len());
+    report.count("power panels", panels.len());
+    report.count("power feeds", feeds.len());
+    report.count(
+        "PDU inlets",
+        power
+            .iter()
+            .filter(|p| matches!(p, PowerElement::Pdu { .. }))
+            .count(),
+    );
+    report.count("racks", layout_racks.len());
+    report.count(
+        "devices",
+        layout_racks.iter().map(|r| r.devices.len()).sum(),
+    );
+    report.renamed = ids.renamed();
+
+    let name = inv
+        .sites
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    Mapped {
+        layout: Layout {
+            name: if name.is_empty() {
+                "NetBox import".into()
+            } else {
+                name
+            },
+            description: Some(format!(
+                "Imported from NetBox {} at {}",
+                inv.netbox_version, inv.base_url
+            )),
+            policy: Policy::default(),
+            power,
+            racks: layout_racks,
+            services: vec![],
+            common_causes: vec![],
+        },
+        report,
+    }
+}
+
+/// The leg of a three-phase PDU inlet a port's outlet is on.
+fn leg_of(inv: &Inventory, port: &PowerPort) -> Option<u32> {
+    if port.link_peers_type.as_deref() != Some("dcim.poweroutlet") {
+        return None;
+    }
+    let peer = port.link_peers.first()?;
+    let outlet = inv.power_outlets.iter().find(|o| o.id == peer.id)?;
+    match outlet.feed_leg.as_ref()?.text()? {
+        "A" => Some(1),
+        "B" => Some(2),
+        "C" => Some(3),
+        _ => None,
+    }
+}
+
+/// A device kind from the NetBox role's name or slug.
+fn kind_of(d: &Device) -> DeviceKind {
+    let role = d
+        .role
+        .as_ref()
+        .and_then(|r| r.slug.clone().or_else(|| r.name.clone()))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let has = |w: &str| role.contains(w);
+    if has("server") || has("compute") || has("host") {
+        DeviceKind::Server
+    } else if has("router") {
+        DeviceKind::Router
+    } else if has("switch") {
+        DeviceKind::Switch
+    } else if has("firewall") {
+        DeviceKind::Firewall
+    } else if has("storage") || has("san") || has("nas") {
+        DeviceKind::Storage
+    } else {
+        DeviceKind::Other
+    }
+}
+
+/// Devices that share a unit with one placed before them (front and rear
+/// half-depth devices do in NetBox) cannot both be placed yet: keep the
+/// first, report the rest.
+fn drop_overlaps(devices: &mut Vec<LayoutDevice>, rack: &str, report: &mut Report) {
+    devices.sort_by(|a, b| (a.u, &a.id).cmp(&(b.u, &b.id)));
+    let mut used: HashSet<u32> = HashSet::new();
+    devices.retain(|d| {
+        let units: Vec<u32> = (d.u..d.u + d.height_u).collect();
+        if units.iter().any(|u| used.contains(u)) {
+            report.skipped(
+                "devices sharing a unit with another (front and rear half-depth)",
+                [format!("{} in {rack}", d.id)],
+            );
+            return false;
+        }
+        used.extend(units);
+        true
+    });
+}

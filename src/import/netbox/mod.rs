@@ -1,0 +1,187 @@
+//! `faultline import netbox`: a site's racks, devices, power panels, feeds,
+//! PDUs and cables read from NetBox's REST API into a layout.
+//!
+//! Three layers, so that another source of the same objects (Nautobot)
+//! can reuse the last two: [`client`] speaks HTTP (pages, tokens, errors),
+//! [`api`] is the objects as NetBox sends them, [`map`] turns an
+//! [`api::Inventory`] into a layout and a report of what it assumed.
+
+pub mod api;
+pub mod client;
+pub mod ids;
+pub mod map;
+
+use api::Inventory;
+use client::{Client, FetchError};
+
+/// Read everything the mapping needs for `sites` (slugs; all sites when
+/// empty). `progress` hears (what, fetched, total) after each page.
+pub fn fetch(
+    client: &Client,
+    sites: &[String],
+    progress: &mut dyn FnMut(&str, usize, u64),
+) -> Result<Inventory, FetchError> {
+    let netbox_version = client.status()?;
+    let mut inv = Inventory {
+        base_url: client.base_url().to_string(),
+        netbox_version,
+        ..Inventory::default()
+    };
+    let mut all_sites: Vec<api::Site> =
+        client.list("dcim/sites", &[], &mut |n, c| progress("sites", n, c))?;
+    if !sites.is_empty() {
+        for slug in sites {
+            if !all_sites.iter().any(|s| &s.slug == slug) {
+                let known: Vec<&str> = all_sites.iter().map(|s| s.slug.as_str()).collect();
+                let hint = match crate::diagnostic::closest(slug, known.iter().copied()) {
+                    Some(c) => format!("; did you mean \"{c}\"?"),
+                    None => format!(" (sites: {})", known.join(", ")),
+                };
+                return Err(FetchError(format!(
+                    "NetBox at {} has no site with slug \"{slug}\"{hint}",
+                    client.base_url()
+                )));
+            }
+        }
+        all_sites.retain(|s| sites.contains(&s.slug));
+    }
+    all_sites.sort_by_key(|s| s.id);
+    // One query per endpoint and site (NetBox filters by `site` slug), or
+    // one per endpoint for every site.
+    let filters: Vec<Vec<(&str, String)>> = if sites.is_empty() {
+        vec![Vec::new()]
+    } else {
+        all_sites
+            .iter()
+            .map(|s| vec![("site", s.slug.clone())])
+            .collect()
+    };
+    for q in &filters {
+        inv.racks.extend(
+            client.list::<api::Rack>("dcim/racks", q, &mut |n, c| progress("racks", n, c))?,
+        );
+        inv.devices.extend(
+            client.list::<api::Device>("dcim/devices", q, &mut |n, c| progress("devices", n, c))?,
+        );
+        inv.power_panels.extend(client.list::<api::PowerPanel>(
+            "dcim/power-panels",
+            q,
+            &mut |n, c| progress("power panels", n, c),
+        )?);
+        inv.power_feeds.extend(client.list::<api::PowerFeed>(
+            "dcim/power-feeds",
+            q,
+            &mut |n, c| progress("power feeds", n, c),
+        )?);
+        inv.power_ports.extend(client.list::<api::PowerPort>(
+            "dcim/power-ports",
+            q,
+            &mut |n, c| progress("power ports", n, c),
+        )?);
+        inv.power_outlets.extend(client.list::<api::PowerOutlet>(
+            "dcim/power-outlets",
+            q,
+            &mut |n, c| progress("power outlets", n, c),
+        )?);
+    }
+    // An object listed under two filters (a server that filters loosely)
+    // is one object.
+    dedup_by_id(&mut inv.racks, |x| x.id);
+    dedup_by_id(&mut inv.devices, |x| x.id);
+    dedup_by_id(&mut inv.power_panels, |x| x.id);
+    dedup_by_id(&mut inv.power_feeds, |x| x.id);
+    dedup_by_id(&mut inv.power_ports, |x| x.id);
+    dedup_by_id(&mut inv.power_outlets, |x| x.id);
+    inv.sites = all_sites;
+    // Device types are few and shared across sites: read the ones used.
+    let mut used: Vec<u64> = inv.devices.iter().map(|d| d.device_type.id).collect();
+    used.sort_unstable();
+    used.dedup();
+    if !used.is_empty() {
+        let types: Vec<api::DeviceType> = client.list("dcim/device-types", &[], &mut |n, c| {
+            progress("device types", n, c)
+        })?;
+        inv.device_types = types
+            .into_iter()
+            .filter(|t| used.binary_search(&t.id).is_ok())
+            .collect();
+    }
+    Ok(inv)
+}
+
+fn dedup_by_id<T>(list: &mut Vec<T>, id: impl Fn(&T) -> u64) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|x| seen.insert(id(x)));
+}
+
+/// How `faultline import netbox` writes the layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayoutFormat {
+    Ron,
+    Json,
+}
+
+/// What one import asks for.
+pub struct Options {
+    pub url: String,
+    pub token: Option<String>,
+    /// Site slugs; every site when empty.
+    pub sites: Vec<String>,
+    pub timeout: std::time::Duration,
+    pub format: LayoutFormat,
+}
+
+/// A finished import: the layout's text (validated) and what was done.
+pub struct Imported {
+    pub text: String,
+    pub report: crate::import::Report,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// NetBox could not be read: one line for the user.
+    Fetch(FetchError),
+    /// The imported layout does not validate: the rendered diagnostics.
+    Invalid(String),
+}
+
+/// Read NetBox, map it, validate the whole, and return the layout's text.
+pub fn run(
+    opts: &Options,
+    progress: &mut dyn FnMut(&str, usize, u64),
+) -> Result<Imported, ImportError> {
+    let client =
+        Client::new(&opts.url, opts.token.as_deref(), opts.timeout).map_err(ImportError::Fetch)?;
+    let inventory = fetch(&client, &opts.sites, progress).map_err(ImportError::Fetch)?;
+    let mapped = map::map(&inventory);
+    let header = format!(
+        "Imported by faultline {} from NetBox {} at {}",
+        env!("CARGO_PKG_VERSION"),
+        inventory.netbox_version,
+        inventory.base_url
+    );
+    let text = match opts.format {
+        LayoutFormat::Ron => {
+            let body = crate::model::write_ron(&mapped.layout);
+            format!("{}{body}", mapped.report.comment_block(&header))
+        }
+        LayoutFormat::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&mapped.layout).expect("a layout always serialises");
+            s.push('\n');
+            s
+        }
+    };
+    let name = match opts.format {
+        LayoutFormat::Ron => "imported.ron",
+        LayoutFormat::Json => "imported.json",
+    };
+    if let Err(e) = crate::model::load_str(name, text.clone()) {
+        return Err(ImportError::Invalid(e.render(false)));
+    }
+    Ok(Imported {
+        text,
+        report: mapped.report,
+    })
+}

@@ -1,0 +1,297 @@
+//! `faultline import netbox` against a local server that answers as NetBox
+//! does (`netbox_server.rs`): the mapping, paging, both token styles, and
+//! one clear line with exit 2 for every way the server can be wrong.
+
+use serde_json::{Value, json};
+
+use crate::netbox_server::{Fake, closed, silent};
+use crate::util::{faultline, load_text};
+
+fn site() -> Value {
+    json!({"id": 1, "name": "Lab", "slug": "lab"})
+}
+
+fn nested_site() -> Value {
+    json!({"id": 1, "name": "Lab", "slug": "lab"})
+}
+
+fn device(id: u64, name: &str, rack: Option<u64>, position: Option<f64>, type_id: u64) -> Value {
+    json!({
+        "id": id, "url": format!("http://x/api/dcim/devices/{id}/"), "name": name,
+        "device_type": {"id": type_id, "model": "m"},
+        "role": {"id": 1, "name": "Server", "slug": "server"},
+        "site": nested_site(),
+        "rack": rack.map(|r| json!({"id": r, "name": format!("R{r}")})),
+        "position": position,
+        "face": {"value": "front", "label": "Front"},
+    })
+}
+
+fn port(id: u64, device: u64, name: &str, draw: Option<f64>, peer: Option<(&str, u64)>) -> Value {
+    let (peers, kind) = match peer {
+        Some((kind, id)) => (json!([{"id": id}]), json!(kind)),
+        None => (json!([]), Value::Null),
+    };
+    json!({
+        "id": id, "device": {"id": device, "name": "d"}, "name": name,
+        "allocated_draw": draw, "maximum_draw": null,
+        "link_peers": peers, "link_peers_type": kind,
+    })
+}
+
+fn outlet(id: u64, device: u64, inlet: u64, leg: Option<&str>) -> Value {
+    json!({
+        "id": id, "device": {"id": device, "name": "pdu"}, "name": format!("O{id}"),
+        "power_port": {"id": inlet, "name": "inlet"},
+        "feed_leg": leg.map(|l| json!({"value": l, "label": l})),
+    })
+}
+
+/// A lab with two panels, an A and a B feed, a PDU on each, a dual-fed
+/// server, a single-fed one, one with an uncabled port and one unracked.
+fn lab() -> Fake {
+    let mut f = Fake::new();
+    let list = |v: Vec<Value>| v;
+    f.lists.insert(
+        "dcim/sites".into(),
+        list(vec![
+            site(),
+            json!({"id": 2, "name": "Other", "slug": "other"}),
+        ]),
+    );
+    f.lists.insert(
+        "dcim/racks".into(),
+        vec![json!({"id": 7, "name": "R7", "site": nested_site(), "u_height": 42, "starting_unit": 1})],
+    );
+    f.lists.insert(
+        "dcim/device-types".into(),
+        vec![
+            json!({"id": 1, "model": "1U server", "u_height": 1.0, "is_full_depth": true}),
+            json!({"id": 2, "model": "2U server", "u_height": 2.0, "is_full_depth": true}),
+            json!({"id": 3, "model": "PDU", "u_height": 0.0, "is_full_depth": false}),
+        ],
+    );
+    f.lists.insert(
+        "dcim/devices".into(),
+        vec![
+            device(100, "pdu a", Some(7), None, 3),
+            device(101, "pdu b", Some(7), None, 3),
+            device(200, "db 1", Some(7), Some(10.0), 2),
+            device(201, "web-1", Some(7), Some(20.0), 1),
+            device(202, "spare", Some(7), Some(30.0), 1),
+            device(203, "loose", None, None, 1),
+        ],
+    );
+    f.lists.insert(
+        "dcim/power-panels".into(),
+        vec![
+            json!({"id": 1, "name": "Panel A", "site": nested_site()}),
+            json!({"id": 2, "name": "Panel B", "site": nested_site()}),
+        ],
+    );
+    let feed = |id: u64, name: &str, panel: u64, inlet: u64, amps: f64| {
+        json!({
+            "id": id, "name": name, "power_panel": {"id": panel, "name": "p"},
+            "status": {"value": "active"}, "supply": {"value": "ac"},
+            "phase": {"value": "single-phase"}, "voltage": 230, "amperage": amps,
+            "max_utilization": 80, "link_peers": [{"id": inlet}], "link_peers_type": "dcim.powerport",
+        })
+    };
+    f.lists.insert(
+        "dcim/power-feeds".into(),
+        vec![
+            feed(10, "Feed A", 1, 1000, 16.0),
+            feed(11, "Feed B", 2, 1001, 16.0),
+        ],
+    );
+    f.lists.insert(
+        "dcim/power-ports".into(),
+        vec![
+            port(1000, 100, "inlet", None, Some(("dcim.powerfeed", 10))),
+            port(1001, 101, "inlet", None, Some(("dcim.powerfeed", 11))),
+            port(
+                3000,
+                200,
+                "PSU1",
+                Some(300.0),
+                Some(("dcim.poweroutlet", 2000)),
+            ),
+            port(
+                3001,
+                200,
+                "PSU2",
+                Some(300.0),
+                Some(("dcim.poweroutlet", 2100)),
+            ),
+            port(
+                3002,
+                201,
+                "PSU1",
+                Some(200.0),
+                Some(("dcim.poweroutlet", 2001)),
+            ),
+            port(3003, 202, "PSU1", None, None),
+            port(3004, 203, "PSU1", None, None),
+        ],
+    );
+    f.lists.insert(
+        "dcim/power-outlets".into(),
+        vec![
+            outlet(2000, 100, 1000, None),
+            outlet(2001, 100, 1000, None),
+            outlet(2100, 101, 1001, None),
+        ],
+    );
+    f
+}
+
+fn import(url: &str, extra: &[&str]) -> crate::util::Run {
+    let mut args = vec!["import", "netbox", "--url", url];
+    args.extend_from_slice(extra);
+    faultline(&args)
+}
+
+#[test]
+fn a_site_becomes_a_layout_with_every_assumption_reported() {
+    let mut fake = lab();
+    // Two objects a page: every list needs several pages.
+    fake.max_page = 2;
+    let url = fake.serve();
+    let run = import(&url, &["--site", "lab"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let loaded = load_text(&run.stdout);
+    let layout = &loaded.layout;
+    let ids: Vec<&str> = layout.power.iter().map(|p| p.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "utility:Panel-A",
+            "Panel-A",
+            "utility:Panel-B",
+            "Panel-B",
+            "Feed-A",
+            "Feed-B",
+            "pdu-a",
+            "pdu-b"
+        ]
+    );
+    let rack = &layout.racks[0];
+    assert_eq!(rack.id, "R7");
+    let devices: Vec<(&str, u32, u32, f64, usize)> = rack
+        .devices
+        .iter()
+        .map(|d| (d.id.as_str(), d.u, d.height_u, d.draw_w, d.psus.len()))
+        .collect();
+    assert_eq!(
+        devices,
+        [("db-1", 10, 2, 600.0, 2), ("web-1", 20, 1, 200.0, 1)]
+    );
+    assert_eq!(rack.devices[0].psus[1].feed, "pdu-b");
+    for line in [
+        "imported: 1 sites, 2 power panels, 2 power feeds, 2 PDU inlets, 1 racks, 2 devices",
+        "skipped 1 (devices not in a rack): loose",
+        "skipped 1 (devices with no cabled power port): spare",
+        "skipped 1 (power ports with no cable): spare PSU1",
+        "assumed for 2: panels fed by independent utilities",
+        "renamed",
+    ] {
+        assert!(run.stderr.contains(line), "no {line:?} in:\n{}", run.stderr);
+    }
+    // The written layout says the same at its top.
+    assert!(
+        run.stdout.starts_with("// Imported by faultline"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("// assumed for 2: panels fed by independent utilities")
+    );
+
+    // And it is checked like any layout: web-1 has one PSU.
+    let dir = std::env::temp_dir().join(format!("faultline-netbox-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("lab.ron");
+    let run = import(&url, &["--site", "lab", "--output", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let check = faultline(&["check", out.to_str().unwrap(), "--format", "json"]);
+    assert!(check.stdout.contains("\"single-psu\""), "{}", check.stdout);
+}
+
+#[test]
+fn the_same_netbox_gives_the_same_bytes() {
+    let url = lab().serve();
+    let a = import(&url, &[]);
+    let b = import(&url, &["--format", "ron"]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn both_token_styles_are_sent_as_netbox_expects() {
+    let mut fake = lab();
+    fake.authorization = Some("Bearer nbt_abc123.s3cret".into());
+    let url = fake.serve();
+    let ok = import(&url, &["--token", "nbt_abc123.s3cret"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+
+    let mut fake = lab();
+    fake.authorization = Some("Token 0123456789abcdef".into());
+    let url = fake.serve();
+    let ok = import(&url, &["--token", "0123456789abcdef"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+
+    let wrong = import(&url, &["--token", "nope"]);
+    assert_eq!(wrong.code, 2);
+    assert!(wrong.stdout.is_empty());
+    assert!(
+        wrong.stderr.contains("refused the request with 403"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(
+        wrong.stderr.contains("Invalid v1 token"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(wrong.stderr.lines().count(), 1, "{}", wrong.stderr);
+}
+
+#[test]
+fn a_wrong_server_gives_one_line_and_exit_2_with_nothing_written() {
+    let dir = std::env::temp_dir().join(format!("faultline-netbox-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("never.ron");
+    let out = out.to_str().unwrap();
+
+    let mut not_netbox = Fake::new();
+    not_netbox.status_body = "<html>welcome to nginx</html>".into();
+    let cases = [
+        (closed(), "cannot reach NetBox"),
+        (not_netbox.serve(), "not as NetBox does"),
+        (silent(), "did not answer within 1 s"),
+    ];
+    for (url, expect) in cases {
+        let run = import(&url, &["--timeout", "1", "--output", out]);
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(run.stderr.contains(expect), "{url}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(!std::path::Path::new(out).exists());
+    }
+    let run = import("netbox.example.com", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not an http:// or https:// URL"),
+        "{}",
+        run.stderr
+    );
+
+    let url = lab().serve();
+    let run = import(&url, &["--site", "labb"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean \"lab\""),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,194 @@
+//! A small local HTTP server that answers the NetBox REST API the importer
+//! reads, from JSON objects (synthetic or recorded from a live NetBox):
+//! `GET /api/status/` and list endpoints with `limit`/`offset` paging,
+//! `count`/`next`/`results` as NetBox sends them, and its token check.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::thread;
+
+use serde_json::{Value, json};
+
+pub struct Fake {
+    /// Endpoint (`dcim/devices`) -> its objects, in id order.
+    pub lists: BTreeMap<String, Vec<Value>>,
+    /// The most a page holds, whatever `limit` asks (NetBox's
+    /// MAX_PAGE_SIZE): small values force many pages.
+    pub max_page: usize,
+    /// The token to accept (`Token x` or `Bearer nbt_...`), if any.
+    pub authorization: Option<String>,
+    /// What `/api/status/` answers with; not NetBox if it is not JSON.
+    pub status_body: String,
+}
+
+impl Fake {
+    pub fn new() -> Fake {
+        Fake {
+            lists: BTreeMap::new(),
+            max_page: 1000,
+            authorization: None,
+            status_body: json!({"netbox-version": "4.7.3", "django-version": "5.2"}).to_string(),
+        }
+    }
+
+    /// Serve on a free loopback port until the test process ends; returns
+    /// the base URL.
+    pub fn serve(self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let fake = Arc::new(self);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let fake = Arc::clone(&fake);
+                thread::spawn(move || {
+                    let _ = fake.answer(stream);
+                });
+            }
+        });
+        url
+    }
+
+    fn answer(&self, stream: TcpStream) -> std::io::Result<()> {
+        let mut reader = BufReader::new(stream.try_clone()?);
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let mut authorization = None;
+            let mut length = 0usize;
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h)?;
+                let h = h.trim_end();
+                if h.is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    match k.to_ascii_lowercase().as_str() {
+                        "authorization" => authorization = Some(v.trim().to_string()),
+                        "content-length" => length = v.trim().parse().unwrap_or(0),
+                        _ => {}
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body)?;
+            let (status, content_type, body) = self.route(&target, authorization.as_deref());
+            let mut out = stream.try_clone()?;
+            write!(
+                out,
+                "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )?;
+            out.flush()?;
+        }
+    }
+
+    fn route(
+        &self,
+        target: &str,
+        authorization: Option<&str>,
+    ) -> (&'static str, &'static str, String) {
+        if self.authorization.is_some() && authorization != self.authorization.as_deref() {
+            let detail = match authorization {
+                None => "Authentication credentials were not provided.",
+                Some(_) => "Invalid v1 token",
+            };
+            return (
+                "403 Forbidden",
+                "application/json",
+                json!({"detail": detail}).to_string(),
+            );
+        }
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path == "/api/status/" {
+            let kind = if self.status_body.starts_with('{') {
+                "application/json"
+            } else {
+                "text/html"
+            };
+            return ("200 OK", kind, self.status_body.clone());
+        }
+        let Some(endpoint) = path.strip_prefix("/api/").and_then(|p| p.strip_suffix('/')) else {
+            return ("404 Not Found", "text/html", "<h1>Not Found</h1>".into());
+        };
+        let Some(objects) = self.lists.get(endpoint) else {
+            return (
+                "404 Not Found",
+                "application/json",
+                json!({"detail": "Not found."}).to_string(),
+            );
+        };
+        let param = |k: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        };
+        let limit = param("limit")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(50)
+            .min(self.max_page)
+            .max(1);
+        let offset = param("offset")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0);
+        let site = param("site");
+        let matching: Vec<&Value> = objects
+            .iter()
+            .filter(|o| match (&site, site_of(o)) {
+                // Recorded lists are already one site's: objects that do
+                // not say their site (a feed, a port) are kept.
+                (Some(s), Some(of)) => of == s,
+                _ => true,
+            })
+            .collect();
+        let page: Vec<&Value> = matching.iter().skip(offset).take(limit).copied().collect();
+        let next = (offset + limit < matching.len()).then(|| {
+            let mut q = format!("limit={limit}&offset={}", offset + limit);
+            if let Some(s) = &site {
+                q.push_str(&format!("&site={s}"));
+            }
+            // As NetBox writes it: absolute, with the host it was asked by.
+            format!("http://netbox.invalid{path}?{q}")
+        });
+        let body =
+            json!({"count": matching.len(), "next": next, "previous": null, "results": page});
+        ("200 OK", "application/json", body.to_string())
+    }
+}
+
+/// The site slug an object belongs to, as NetBox's `site` filter sees it.
+fn site_of(o: &Value) -> Option<&str> {
+    o.pointer("/site/slug")
+        .or_else(|| o.pointer("/device/site/slug"))
+        .or_else(|| o.pointer("/power_panel/site/slug"))
+        .or_else(|| o.pointer("/_site"))
+        .and_then(Value::as_str)
+}
+
+/// A server that accepts connections and never answers.
+pub fn silent() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    url
+}
+
+/// A loopback URL nothing listens on.
+pub fn closed() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
