@@ -7,10 +7,18 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::exit::{Failure, Outcome, print};
-use super::write::write_atomically;
+use super::write::{same_file, write_atomically};
 use crate::import::netbox::{ImportError, Options, run};
 
 pub fn netbox(opts: Options, output: Option<&Path>) -> Result<Outcome, Failure> {
+    if let (Some(out), Some(overlay)) = (output, opts.upstream.as_deref()) {
+        if same_file(out, overlay) {
+            return Err(Failure::refused(format!(
+                "{} is the --upstream file; faultline never writes over an input",
+                out.display()
+            )));
+        }
+    }
     // One progress line, redrawn in place, only where someone watches.
     let live = std::io::stderr().is_terminal();
     let mut stderr = std::io::stderr();
@@ -25,6 +33,7 @@ pub fn netbox(opts: Options, output: Option<&Path>) -> Result<Outcome, Failure> 
     }
     let imported = result.map_err(|e| match e {
         ImportError::Fetch(e) => Failure::refused(e.0),
+        ImportError::Overlay(message) => Failure::refused(message),
         ImportError::Invalid(diagnostics) => Failure::Message(format!(
             "{diagnostics}error: the imported layout is not valid; nothing was written\n"
         )),

@@ -150,6 +150,10 @@ pub enum ImportSource {
         /// A site's slug; repeat for several (all sites when none).
         #[arg(long = "site", value_name = "SLUG")]
         sites: Vec<String>,
+        /// A RON file of what NetBox does not hold: the chain above the
+        /// panels, services, common causes, policy, per-device needs.
+        #[arg(long, value_name = "FILE")]
+        upstream: Option<PathBuf>,
         /// Write here instead of standard output (atomically).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -255,6 +259,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
                     url,
                     token,
                     sites,
+                    upstream,
                     output,
                     format,
                     timeout,
@@ -269,6 +274,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
                     GenFormat::Ron => crate::import::netbox::LayoutFormat::Ron,
                     GenFormat::Json => crate::import::netbox::LayoutFormat::Json,
                 },
+                upstream,
             },
             output.as_deref(),
         ),

@@ -5,6 +5,7 @@
 //! written as a comment block at the top of the layout.
 
 pub mod netbox;
+pub mod overlay;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -295,3 +295,52 @@ fn a_wrong_server_gives_one_line_and_exit_2_with_nothing_written() {
         run.stderr
     );
 }
+
+#[test]
+fn an_upstream_overlay_supplies_the_chain_above_the_panels() {
+    let url = lab().serve();
+    let dir = std::env::temp_dir().join(format!("faultline-netbox-up-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let overlay = dir.join("upstream.ron");
+    std::fs::write(
+        &overlay,
+        r#"Upstream(
+    power: [
+        Utility(id: "grid"),
+        Generator(id: "gen", start_s: 15),
+        Ats(id: "ats", inputs: ["grid", "gen"]),
+        Ups(id: "ups-a", input: "ats", capacity_kw: 40, runtime_min: 8),
+        Ups(id: "ups-b", input: "ats", capacity_kw: 40, runtime_min: 8),
+        Panel(id: "Panel-A", input: "ups-a"),
+        Panel(id: "Panel-B", input: "ups-b"),
+    ],
+    devices: [DeviceExtra(id: "web-1", roles: [Management])],
+    services: [Service(id: "db", needs: [All(["db-1"])], critical: true)],
+)"#,
+    )
+    .unwrap();
+    let run = import(&url, &["--upstream", overlay.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("independent utilities"),
+        "{}",
+        run.stderr
+    );
+    let loaded = load_text(&run.stdout);
+    let ids: Vec<&str> = loaded.layout.power.iter().map(|p| p.id()).collect();
+    assert!(!ids.iter().any(|i| i.starts_with("utility:")), "{ids:?}");
+    assert!(ids.contains(&"ups-a") && ids.contains(&"ats"), "{ids:?}");
+    assert_eq!(loaded.layout.services[0].id, "db");
+
+    // A typo in the overlay is located and nothing is fetched or written.
+    std::fs::write(&overlay, "Upstream(power: [], sevrices: [])").unwrap();
+    let run = import(&url, &["--upstream", overlay.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("upstream.ron:1:"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    // So is a device the import does not have.
+    std::fs::write(&overlay, r#"Upstream(devices: [DeviceExtra(id: "nope")])"#).unwrap();
+    let run = import(&url, &["--upstream", overlay.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nope"), "{}", run.stderr);
+}

@@ -24,6 +24,8 @@ pub const DEFAULT_DRAW_W: f64 = 250.0;
 pub struct Mapped {
     pub layout: Layout,
     pub report: Report,
+    /// (utility id, panel name) for each utility invented above a panel.
+    pub invented_utilities: Vec<(String, String)>,
 }
 
 /// Where a cable from a power port or PDU inlet leads.
@@ -119,8 +121,10 @@ pub fn map(inv: &Inventory) -> Mapped {
     };
 
     let mut power: Vec<PowerElement> = Vec::new();
+    let mut invented_utilities = Vec::new();
     for p in &panels {
         let utility = ids.take(&format!("utility:{}", panel_ids[&p.id]), "utility", p.id);
+        invented_utilities.push((utility.clone(), p.name.clone()));
         power.push(PowerElement::Utility {
             id: utility.clone(),
             capacity_kw: None,
@@ -134,12 +138,6 @@ pub fn map(inv: &Inventory) -> Mapped {
             phases: None,
             allow: vec![],
         });
-    }
-    if !panels.is_empty() {
-        report.assumed(
-            "panels fed by independent utilities of their own (NetBox has nothing above a panel; give the chain with --upstream), and the verdict depends on it",
-            panels.iter().map(|p| p.name.clone()),
-        );
     }
     for f in &feeds {
         let Some(panel) = panel_ids.get(&f.power_panel.id) else {
@@ -375,6 +373,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             common_causes: vec![],
         },
         report,
+        invented_utilities,
     }
 }
 

@@ -129,6 +129,8 @@ pub struct Options {
     pub sites: Vec<String>,
     pub timeout: std::time::Duration,
     pub format: LayoutFormat,
+    /// The chain above the panels, services and more (`--upstream`).
+    pub upstream: Option<std::path::PathBuf>,
 }
 
 /// A finished import: the layout's text (validated) and what was done.
@@ -144,6 +146,8 @@ pub enum ImportError {
     Fetch(FetchError),
     /// The imported layout does not validate: the rendered diagnostics.
     Invalid(String),
+    /// The `--upstream` file cannot be read or does not fit.
+    Overlay(String),
 }
 
 /// Read NetBox, map it, validate the whole, and return the layout's text.
@@ -151,10 +155,49 @@ pub fn run(
     opts: &Options,
     progress: &mut dyn FnMut(&str, usize, u64),
 ) -> Result<Imported, ImportError> {
+    // The overlay is read first: a typo in it should not cost a download.
+    let overlay = match &opts.upstream {
+        Some(path) => Some(crate::import::overlay::read(path).map_err(ImportError::Overlay)?),
+        None => None,
+    };
     let client =
         Client::new(&opts.url, opts.token.as_deref(), opts.timeout).map_err(ImportError::Fetch)?;
     let inventory = fetch(&client, &opts.sites, progress).map_err(ImportError::Fetch)?;
-    let mapped = map::map(&inventory);
+    let mut mapped = map::map(&inventory);
+    let invented: std::collections::HashSet<String> = mapped
+        .invented_utilities
+        .iter()
+        .map(|(u, _)| u.clone())
+        .collect();
+    if let Some(overlay) = overlay {
+        let merged = crate::import::overlay::merge(&mut mapped.layout, overlay, &invented);
+        if !merged.unknown_devices.is_empty() {
+            return Err(ImportError::Overlay(format!(
+                "the --upstream file names devices the import does not have: {}",
+                merged.unknown_devices.join(", ")
+            )));
+        }
+        let file = opts.upstream.as_ref().map(|p| p.display().to_string());
+        let file = file.unwrap_or_default();
+        mapped
+            .report
+            .count(&format!("elements added from {file}"), merged.added.len());
+        mapped.report.count(
+            &format!("elements replaced from {file}"),
+            merged.replaced.len(),
+        );
+    }
+    // Panels still hanging from a utility of their own: say so, loudly.
+    let still: Vec<String> = mapped
+        .invented_utilities
+        .iter()
+        .filter(|(u, _)| mapped.layout.power.iter().any(|p| p.id() == u))
+        .map(|(_, panel)| panel.clone())
+        .collect();
+    mapped.report.assumed(
+        "panels fed by independent utilities of their own (NetBox has nothing above a panel; give the chain with --upstream), and the verdict depends on it",
+        still,
+    );
     let header = format!(
         "Imported by faultline {} from NetBox {} at {}",
         env!("CARGO_PKG_VERSION"),
