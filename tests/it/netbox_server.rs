@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -36,21 +37,29 @@ impl Fake {
     /// Serve on a free loopback port until the test process ends; returns
     /// the base URL.
     pub fn serve(self) -> String {
+        self.serve_timed().0
+    }
+
+    /// Serve, and add up the time spent answering (for benchmarks).
+    pub fn serve_timed(self) -> (String, Arc<Mutex<Duration>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fake = Arc::new(self);
+        let busy = Arc::new(Mutex::new(Duration::ZERO));
+        let total = Arc::clone(&busy);
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let fake = Arc::clone(&fake);
+                let busy = Arc::clone(&busy);
                 thread::spawn(move || {
-                    let _ = fake.answer(stream);
+                    let _ = fake.answer(stream, &busy);
                 });
             }
         });
-        url
+        (url, total)
     }
 
-    fn answer(&self, stream: TcpStream) -> std::io::Result<()> {
+    fn answer(&self, stream: TcpStream, busy: &Mutex<Duration>) -> std::io::Result<()> {
         let mut reader = BufReader::new(stream.try_clone()?);
         loop {
             let mut line = String::new();
@@ -77,7 +86,9 @@ impl Fake {
             }
             let mut body = vec![0; length];
             reader.read_exact(&mut body)?;
+            let started = Instant::now();
             let (status, content_type, body) = self.route(&target, authorization.as_deref());
+            *busy.lock().unwrap() += started.elapsed();
             let mut out = stream.try_clone()?;
             write!(
                 out,

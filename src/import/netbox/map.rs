@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::api::{Device, Inventory, Peer, PowerFeed, PowerPort};
+use super::api::{Device, Inventory, Peer, PowerFeed, PowerOutlet, PowerPort};
 use super::ids::Ids;
 use crate::import::Report;
 use crate::model::format::{
@@ -51,8 +51,7 @@ pub fn map(inv: &Inventory) -> Mapped {
     for o in &inv.power_outlets {
         *outlets_by_device.entry(o.device.id).or_default() += 1;
     }
-    let outlets: HashMap<u64, &super::api::PowerOutlet> =
-        inv.power_outlets.iter().map(|o| (o.id, o)).collect();
+    let outlets: HashMap<u64, &PowerOutlet> = inv.power_outlets.iter().map(|o| (o.id, o)).collect();
     let mut ports_by_device: BTreeMap<u64, Vec<&PowerPort>> = BTreeMap::new();
     for p in &inv.power_ports {
         ports_by_device.entry(p.device.id).or_default().push(p);
@@ -241,7 +240,7 @@ pub fn map(inv: &Inventory) -> Mapped {
                 Upstream::Element(feed) if placed_inlets.contains(&feed) => psus.push(Psu {
                     feed,
                     name: Some(super::ids::psu_name(&p.name)),
-                    phase: leg_of(inv, p),
+                    phase: leg_of(&outlets, p),
                 }),
                 Upstream::Element(_) => report.skipped(
                     "power ports on a PDU inlet that has no power itself",
@@ -378,12 +377,11 @@ pub fn map(inv: &Inventory) -> Mapped {
 }
 
 /// The leg of a three-phase PDU inlet a port's outlet is on.
-fn leg_of(inv: &Inventory, port: &PowerPort) -> Option<u32> {
+fn leg_of(outlets: &HashMap<u64, &PowerOutlet>, port: &PowerPort) -> Option<u32> {
     if port.link_peers_type.as_deref() != Some("dcim.poweroutlet") {
         return None;
     }
-    let peer = port.link_peers.first()?;
-    let outlet = inv.power_outlets.iter().find(|o| o.id == peer.id)?;
+    let outlet = outlets.get(&port.link_peers.first()?.id)?;
     match outlet.feed_leg.as_ref()?.text()? {
         "A" => Some(1),
         "B" => Some(2),
