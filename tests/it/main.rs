@@ -22,6 +22,7 @@ mod hardening;
 mod impact;
 mod imports;
 mod netbox;
+mod netbox_live;
 mod netbox_server;
 mod oracle;
 mod properties;

@@ -1,0 +1,208 @@
+//! `faultline import netbox` against a real NetBox 4.7.3 stood up on this
+//! machine by `scripts/netbox-live.sh start`, which builds the lab site
+//! (slug `faultline-lab`) the checks below expect. Like the SCRAM tests,
+//! these are ignored in a plain `cargo test`; CI starts NetBox and runs
+//! them with `--include-ignored`, and they fail with a hint, never pass,
+//! when there is no NetBox to talk to.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use crate::util::{faultline, json, root};
+
+struct Live {
+    url: String,
+    token: String,
+    token_v1: Option<String>,
+}
+
+/// The running NetBox, from the env file the script writes
+/// (`NETBOX_LIVE_ENV`, else `target/netbox/env`).
+fn live() -> Live {
+    let path = std::env::var_os("NETBOX_LIVE_ENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/netbox/env"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "no live NetBox ({}: {e}). Start one with `scripts/netbox-live.sh start` \
+             (needs Python 3.12, PostgreSQL and Redis; see docs/netbox.md), or point \
+             NETBOX_LIVE_ENV at its env file",
+            path.display()
+        )
+    });
+    let get = |key: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .map(|v| v.trim_matches('"').to_string())
+    };
+    Live {
+        url: get("NETBOX_URL").expect("NETBOX_URL in the env file"),
+        token: get("NETBOX_TOKEN").expect("NETBOX_TOKEN in the env file"),
+        token_v1: get("NETBOX_TOKEN_V1").filter(|t| !t.is_empty()),
+    }
+}
+
+fn tempdir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("faultline-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// (severity, code, subject) of every error and warning.
+fn verdict(file: &str) -> BTreeSet<(String, String, String)> {
+    let run = faultline(&["check", file, "--format", "json"]);
+    let v = json(&run);
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "note")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (s("severity"), s("code"), s("subject"))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs a live NetBox: scripts/netbox-live.sh start (CI runs it)"]
+fn the_lab_site_imports_and_shows_the_flaws_it_was_built_with() {
+    let nb = live();
+    let out = tempdir().join("site.ron");
+    let out = out.to_str().unwrap();
+    let run = faultline(&[
+        "import",
+        "netbox",
+        "--url",
+        &nb.url,
+        "--token",
+        &nb.token,
+        "--site",
+        "faultline-lab",
+        "--output",
+        out,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("panels fed by independent utilities"),
+        "{}",
+        run.stderr
+    );
+
+    let want: BTreeSet<(String, String, String)> = [
+        ("warning", "single-psu", "legacy-01"),
+        ("warning", "short-trip", "Feed-A1"),
+        // Feed B1 is undersized: losing the A side of rack 01 trips it.
+        ("error", "failover-overload", "utility:Panel-1"),
+        ("error", "failover-overload", "Panel-1"),
+        ("error", "failover-overload", "Feed-A1"),
+        ("error", "failover-overload", "PDU-R01-A"),
+        ("error", "false-redundancy", "utility:Panel-1"),
+        ("error", "false-redundancy", "Panel-1"),
+        ("error", "false-redundancy", "Feed-A1"),
+        ("error", "false-redundancy", "PDU-R01-A"),
+        // Rack 02's A and B feeds share Panel 2.
+        ("error", "false-redundancy", "utility:Panel-2"),
+        ("error", "false-redundancy", "Panel-2"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(verdict(out), want);
+}
+
+#[test]
+#[ignore = "needs a live NetBox: scripts/netbox-live.sh start (CI runs it)"]
+fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
+    let nb = live();
+    let dir = tempdir();
+    let overlay = dir.join("upstream.ron");
+    std::fs::write(
+        &overlay,
+        r#"Upstream(
+    power: [
+        Utility(id: "grid"),
+        Generator(id: "gen", start_s: 15),
+        Ats(id: "ats", inputs: ["grid", "gen"]),
+        Ups(id: "ups-a", input: "ats", capacity_kw: 40, runtime_min: 10),
+        Ups(id: "ups-b", input: "ats", capacity_kw: 40, runtime_min: 10),
+        Panel(id: "Panel-1", input: "ups-a"),
+        Panel(id: "Panel-2", input: "ups-b"),
+    ],
+    services: [Service(id: "db", needs: [All(["db-01"])], critical: true)],
+)"#,
+    )
+    .unwrap();
+    let out = dir.join("site-up.ron");
+    let out = out.to_str().unwrap();
+    let run = faultline(&[
+        "import",
+        "netbox",
+        "--url",
+        &nb.url,
+        "--token",
+        &nb.token,
+        "--site",
+        "faultline-lab",
+        "--upstream",
+        overlay.to_str().unwrap(),
+        "--output",
+        out,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("independent utilities"),
+        "{}",
+        run.stderr
+    );
+    let verdict = verdict(out);
+    // The invented utilities are gone, and with them their findings; the
+    // UPS now carries each side.
+    assert!(
+        !verdict.iter().any(|(_, _, s)| s.starts_with("utility:")),
+        "{verdict:?}"
+    );
+    assert!(
+        verdict.contains(&("error".into(), "false-redundancy".into(), "ups-a".into())),
+        "{verdict:?}"
+    );
+    // db-01 is dual-fed but rack 01's B feed trips when A is lost: its
+    // service is a single point of failure on the A side.
+    assert!(
+        verdict.contains(&("error".into(), "spof".into(), "Feed-A1".into())),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs a live NetBox: scripts/netbox-live.sh start (CI runs it)"]
+fn v1_tokens_work_and_a_wrong_token_is_one_line() {
+    let nb = live();
+    if let Some(v1) = &nb.token_v1 {
+        let run = faultline(&[
+            "import",
+            "netbox",
+            "--url",
+            &nb.url,
+            "--token",
+            v1,
+            "--site",
+            "faultline-lab",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let run = faultline(&[
+        "import",
+        "netbox",
+        "--url",
+        &nb.url,
+        "--token",
+        "nbt_wrong.wrong",
+        "--site",
+        "faultline-lab",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("refused the request"), "{}", run.stderr);
+}
