@@ -164,6 +164,7 @@ write_configuration() {
 # Written by scripts/netbox-live.sh: a throwaway NetBox on loopback for tests.
 import os
 
+_REDIS_DB = 0 if os.environ.get('NETBOX_DB_NAME', 'netbox') == 'netbox' else 2
 ALLOWED_HOSTS = ['127.0.0.1', 'localhost']
 SECRET_KEY = '$SECRET_KEY'
 API_TOKEN_PEPPERS = {1: '$PEPPER'}
@@ -180,8 +181,9 @@ DATABASES = {
     }
 }
 REDIS = {
-    'tasks': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 0, 'SSL': False},
-    'caching': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': 1, 'SSL': False},
+    # The demo instance (NETBOX_DB_NAME=netbox_demo) keeps to Redis databases 2 and 3.
+    'tasks': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': _REDIS_DB, 'SSL': False},
+    'caching': {'HOST': '127.0.0.1', 'PORT': $REDIS_PORT, 'DATABASE': _REDIS_DB + 1, 'SSL': False},
 }
 CENSUS_REPORTING_ENABLED = False
 RELEASE_CHECK_URL = None
@@ -482,11 +484,11 @@ u.set_password('$ADMIN_PASSWORD'); u.save()
     url="http://127.0.0.1:$port"
     if [ -f "$STATE/demo-env" ] && grep -q "^NETBOX_URL=$url\$" "$STATE/demo-env" \
         && [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(sed -n 's/^NETBOX_TOKEN=//p' "$STATE/demo-env")" "$url/api/dcim/sites/?limit=1")" = 200 ]; then
-        :
+        V2="$(sed -n 's/^NETBOX_TOKEN=//p' "$STATE/demo-env")"; V1="$(sed -n 's/^NETBOX_TOKEN_V1=//p' "$STATE/demo-env")"
     else
         provision_tokens "$url"
-        write_env "$STATE/demo-env" "$url" "$V2" "$V1" demo-gunicorn ams01
     fi
+    write_env "$STATE/demo-env" "$url" "$V2" "$V1" demo-gunicorn "${NETBOX_DEMO_SITES:-ncsu-065,dm-akron}"
     cat "$STATE/demo-env"
 }
 

@@ -79,6 +79,15 @@ index = []
 def save(name, path_query, status, body, headers):
     ctype = headers.get("Content-Type", "")
     entry = {"request": path_query, "status": status, "content_type": ctype.split(";")[0], "file": name}
+    # NetBox names its API version in a header on every API answer: a way to tell NetBox apart.
+    api_version = {k.lower(): v for k, v in headers.items()}.get("api-version")
+    if api_version:
+        entry["api_version"] = api_version
+    if "json" not in ctype:
+        # An HTML page carries per-request tokens and the host name: not kept.
+        entry["file"] = None
+        index.append(entry)
+        return entry
     if "json" in ctype:
         data = normalise(json.loads(body))
         if name == "status.json" and isinstance(data, dict) and "hostname" in data:
@@ -153,8 +162,7 @@ for name, auth in [("error-no-token", None),
     e = save(f"{name}.json", q, status, body, headers)
     e["authorization"] = auth
 status, headers, body = get("/api/dcim/no-such-endpoint/")
-save("error-not-found.html" if "html" in headers.get("Content-Type", "") else "error-not-found.json",
-     "/api/dcim/no-such-endpoint/", status, body, headers)
+save("error-not-found.json", "/api/dcim/no-such-endpoint/", status, body, headers)
 
 with open(os.path.join(out, "index.json"), "w", encoding="utf-8") as f:
     json.dump({"set": args.set, "netbox_version": json.loads(open(os.path.join(out, "status.json")).read()).get("netbox-version"),
