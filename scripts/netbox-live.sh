@@ -14,13 +14,17 @@
 # logs, pid files and the env file `$NETBOX_STATE/env`. A dump of the freshly
 # migrated, empty database is kept outside git in $NETBOX_CACHE (default
 # ~/.cache/faultline-netbox/) and restored by later starts, so only the first
-# start on a machine pays for `netbox migrate` (about 13 minutes on 2 cores).
+# start on a machine pays for `netbox migrate` (8-12 minutes on 2 cores).
 #
-# Environment knobs: NETBOX_FRESH=1 (start from the migrated empty database
-# again: drop the lab database, restore the dump, rebuild the site), NETBOX_STATE, NETBOX_CACHE, NETBOX_PG_PORT (54329),
-# NETBOX_REDIS_PORT (63799), NETBOX_PORT (first free from 8329), NETBOX_PYTHON
-# (a Python 3.12+), NETBOX_DEMO_PORT (first free from 8339), NETBOX_DEMO_SQL
-# (the demo dump; default: netbox-demo-v4.2.sql looked up in $NETBOX_CACHE).
+# Environment knobs: NETBOX_FRESH=1 (drop the lab database, restore the
+# migrated empty dump, rebuild the site: what fixtures are recorded from),
+# NETBOX_STATE, NETBOX_CACHE, NETBOX_PG_PORT (54329), NETBOX_REDIS_PORT
+# (63799), NETBOX_PORT (first free from 8329), NETBOX_PYTHON (a Python 3.12+),
+# NETBOX_DEMO_PORT (first free from 8339), NETBOX_DEMO_SQL (the demo dump;
+# default netbox-demo-v4.2.sql in $NETBOX_CACHE), NETBOX_DEMO_SITES (site slugs
+# recorded from the demo, default ncsu-065,dm-akron).
+# Timings and the CI lines: docs/netbox-live.md. Fixtures:
+# tests/fixtures/netbox/README.md.
 #
 # THE LAB SITE (slug `faultline-lab`), built idempotently through the REST API
 # by scripts/netbox/build_site.py; the importer's end-to-end test checks
@@ -74,7 +78,7 @@ ROOT="$STATE/root"
 ENV_FILE="$STATE/env"
 DUMP="$CACHE/netbox-$NETBOX_VERSION-migrated.sql"
 DEMO_DUMP="$CACHE/netbox-$NETBOX_VERSION-demo-v4.2-migrated.sql"
-ADMIN_USER=admin
+ADMIN_USER="admin"
 
 log() { printf '[netbox-live %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { printf 'netbox-live: %s\n' "$*" >&2; exit 1; }
@@ -108,6 +112,7 @@ ensure_debian_packages() {
     local missing=()
     pg_bin >/dev/null || missing+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v curl >/dev/null 2>&1 || missing+=(curl)
     if [ ${#missing[@]} -gt 0 ]; then
         [ "$(id -u)" = 0 ] || die "missing ${missing[*]}: run 'apt-get install -y ${missing[*]}' as root"
         log "apt-get install ${missing[*]}"
@@ -255,8 +260,7 @@ start_redis() {
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
         --dir "$STATE/redis" --daemonize yes --pidfile "$STATE/redis.pid" \
         --logfile "$STATE/redis/redis.log" >/dev/null
-    local i
-    for i in $(seq 50); do [ -s "$STATE/redis.pid" ] && break; sleep 0.1; done
+    for _ in $(seq 50); do [ -s "$STATE/redis.pid" ] && break; sleep 0.1; done
     pid_alive "$STATE/redis.pid" || die "Redis did not start; see $STATE/redis/redis.log"
 }
 
@@ -285,7 +289,7 @@ ensure_database() {
         log "restore took $(( $(now) - t0 )) s"
         # A dump of an older migrate of the same version is complete; `migrate` checks it in seconds.
     fi
-    if [ -s "$DUMP" ]; then log "netbox migrate (checks the restored dump)"; else log "netbox migrate (first time on this machine: about 13 minutes on 2 cores)"; fi
+    if [ -s "$DUMP" ]; then log "netbox migrate (checks the restored dump)"; else log "netbox migrate (first time on this machine: 8-12 minutes on 2 cores)"; fi
     t0=$(now)
     nice -n 19 env NETBOX_ROOT="$ROOT" "$VENV/bin/netbox" migrate --no-input > "$STATE/migrate.log" 2>&1 \
         || { tail -30 "$STATE/migrate.log" >&2; die "netbox migrate failed; see $STATE/migrate.log"; }
@@ -320,8 +324,7 @@ start_gunicorn() {
             --access-logfile "$STATE/$name-access.log" --error-logfile "$STATE/$name.log" \
             netbox.wsgi >/dev/null 2>&1 &
     )
-    local i
-    for i in $(seq 240); do
+    for _ in $(seq 240); do
         if curl -fsS -o /dev/null "http://127.0.0.1:$port/api/status/" -H 'Accept: application/json' 2>/dev/null \
             || [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status/")" = 403 ]; then
             return 0
@@ -495,8 +498,10 @@ u.set_password('$ADMIN_PASSWORD'); u.save()
 cmd_record() {
     [ -f "$ENV_FILE" ] || die "run '$0 start' first"
     local out="$REPO/tests/fixtures/netbox"
+    # shellcheck disable=SC1090,SC1091
     ( set -a; . "$ENV_FILE"; "$VENV/bin/python" "$HERE/netbox/record.py" --set faultline-lab --out "$out/faultline-lab" )
     if [ -f "$STATE/demo-env" ] && pid_alive "$STATE/demo-gunicorn.pid"; then
+        # shellcheck disable=SC1090,SC1091
         ( set -a; . "$STATE/demo-env"; "$VENV/bin/python" "$HERE/netbox/record.py" --set demo --out "$out/demo" )
     else
         log "demo instance not running ('$0 demo'); demo fixtures not re-recorded"
