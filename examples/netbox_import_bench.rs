@@ -107,6 +107,7 @@ fn main() {
         timeout: Duration::from_secs(60),
         format: faultline::import::netbox::LayoutFormat::Ron,
         upstream: None,
+        page_size: faultline::import::netbox::client::PAGE_SIZE,
     };
     let start = Instant::now();
     let mut pages = 0;

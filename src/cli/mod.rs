@@ -162,6 +162,9 @@ pub enum ImportSource {
         /// Seconds to wait for each answer from NetBox.
         #[arg(long, default_value_t = 60, value_name = "SECONDS")]
         timeout: u64,
+        /// Objects asked for a page (NetBox caps it at its MAX_PAGE_SIZE).
+        #[arg(long, default_value_t = crate::import::netbox::client::PAGE_SIZE, value_parser = clap::value_parser!(u32).range(1..))]
+        page_size: u32,
     },
 }
 
@@ -263,6 +266,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
                     output,
                     format,
                     timeout,
+                    page_size,
                 },
         } => import::netbox(
             crate::import::netbox::Options {
@@ -275,6 +279,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
                     GenFormat::Json => crate::import::netbox::LayoutFormat::Json,
                 },
                 upstream,
+                page_size,
             },
             output.as_deref(),
         ),

@@ -344,3 +344,108 @@ fn an_upstream_overlay_supplies_the_chain_above_the_panels() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nope"), "{}", run.stderr);
 }
+
+/// What the lab site (`scripts/netbox-live.sh`, recorded in
+/// tests/fixtures/netbox/faultline-lab) was built to show, without an
+/// overlay: (severity, code, subject) of every error and warning.
+pub fn lab_verdict() -> std::collections::BTreeSet<(String, String, String)> {
+    [
+        ("warning", "single-psu", "legacy-01"),
+        ("warning", "short-trip", "Feed-A1"),
+        // Feed B1 is undersized: losing the A side of rack 01 trips it.
+        ("error", "failover-overload", "utility:Panel-1"),
+        ("error", "failover-overload", "Panel-1"),
+        ("error", "failover-overload", "Feed-A1"),
+        ("error", "failover-overload", "PDU-R01-A"),
+        ("error", "false-redundancy", "utility:Panel-1"),
+        ("error", "false-redundancy", "Panel-1"),
+        ("error", "false-redundancy", "Feed-A1"),
+        ("error", "false-redundancy", "PDU-R01-A"),
+        // Rack 02's A and B feeds share Panel 2.
+        ("error", "false-redundancy", "utility:Panel-2"),
+        ("error", "false-redundancy", "Panel-2"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect()
+}
+
+fn recorded(set: &str) -> String {
+    Fake::replay(&crate::util::fixture(&format!("netbox/{set}"))).serve()
+}
+
+#[test]
+fn recorded_answers_of_a_real_netbox_give_the_lab_verdict() {
+    let url = recorded("faultline-lab");
+    let dir = std::env::temp_dir().join(format!("faultline-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole = dir.join("whole.ron");
+    let paged = dir.join("paged.ron");
+    let run = import(
+        &url,
+        &[
+            "--site",
+            "faultline-lab",
+            "--output",
+            whole.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The same answers five objects a page, as NetBox pages them.
+    let run = import(
+        &url,
+        &[
+            "--site",
+            "faultline-lab",
+            "--page-size",
+            "5",
+            "--output",
+            paged.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let whole_text = std::fs::read_to_string(&whole).unwrap();
+    assert_eq!(whole_text, std::fs::read_to_string(&paged).unwrap());
+    assert_eq!(
+        crate::netbox_live::verdict(whole.to_str().unwrap()),
+        lab_verdict()
+    );
+    for line in [
+        "imported: 1 sites, 2 power panels, 4 power feeds, 4 PDU inlets, 2 racks, 9 devices",
+        "skipped 1 (power ports with no cable): backup 01 PSU3",
+        "assumed for 1: devices with no allocated_draw, taken at one port's maximum_draw: oob 01",
+    ] {
+        assert!(run.stderr.contains(line), "no {line:?} in:\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn the_demo_datas_messy_sites_import_with_every_assumption_said() {
+    let url = recorded("demo");
+    // MDF: feeds with nothing cabled to them, no draws, unnamed devices.
+    let run = import(&url, &["--site", "ncsu-065"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    load_text(&run.stdout);
+    assert!(
+        run.stderr.contains("imported: 1 sites, 4 power panels"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("assumed for 4: panels fed by independent utilities"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("skipped"), "{}", run.stderr);
+    // A branch: a PDU feeding a router and a switch, its inlet cabled to
+    // nothing.
+    let run = import(&url, &["--site", "dm-akron"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    load_text(&run.stdout);
+    assert!(
+        run.stderr.contains("PDU inlets with no cable"),
+        "{}",
+        run.stderr
+    );
+}

@@ -22,6 +22,12 @@ pub struct Fake {
     pub authorization: Option<String>,
     /// What `/api/status/` answers with; not NetBox if it is not JSON.
     pub status_body: String,
+    /// Recorded answers of a real NetBox: (path, sorted query pairs) ->
+    /// body with `http://netbox.invalid` where its address was. Asked
+    /// before `lists`.
+    pub recorded: BTreeMap<(String, Vec<(String, String)>), String>,
+    /// This server's own `http://host:port`, once it serves.
+    origin: std::sync::OnceLock<String>,
 }
 
 impl Fake {
@@ -31,7 +37,60 @@ impl Fake {
             max_page: 1000,
             authorization: None,
             status_body: json!({"netbox-version": "4.7.3", "django-version": "5.2"}).to_string(),
+            recorded: BTreeMap::new(),
+            origin: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The recorded answer to a request; a first page asked with another
+    /// `limit` gets the whole list where only that was recorded (short
+    /// lists: sites, device types), as NetBox gives when they fit.
+    fn recorded_answer(&self, path: &str, query: &str) -> Option<&String> {
+        let asked = pairs(query);
+        if let Some(body) = self.recorded.get(&(path.to_string(), asked.clone())) {
+            return Some(body);
+        }
+        if asked.iter().any(|(k, _)| k == "offset") {
+            return None;
+        }
+        let whole: Vec<(String, String)> = asked
+            .into_iter()
+            .map(|(k, v)| {
+                if k == "limit" {
+                    (k, "1000".to_string())
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        self.recorded.get(&(path.to_string(), whole))
+    }
+
+    fn origin(&self) -> String {
+        self.origin.get().cloned().unwrap_or_default()
+    }
+
+    /// A server that answers what a live NetBox answered, from a fixture
+    /// set recorded by `scripts/netbox-live.sh record` (its `index.json`).
+    pub fn replay(dir: &std::path::Path) -> Fake {
+        let index: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        let mut fake = Fake::new();
+        for r in index["responses"].as_array().unwrap() {
+            let (Some(file), 200) = (r["file"].as_str(), r["status"].as_u64().unwrap_or(0)) else {
+                continue;
+            };
+            let body = std::fs::read_to_string(dir.join(file)).unwrap();
+            let request = r["request"].as_str().unwrap();
+            let (path, query) = request.split_once('?').unwrap_or((request, ""));
+            if path == "/api/status/" {
+                fake.status_body = body;
+            } else {
+                fake.recorded.insert((path.to_string(), pairs(query)), body);
+            }
+        }
+        fake
     }
 
     /// Serve on a free loopback port until the test process ends; returns
@@ -44,6 +103,7 @@ impl Fake {
     pub fn serve_timed(self) -> (String, Arc<Mutex<Duration>>) {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let _ = self.origin.set(url.clone());
         let fake = Arc::new(self);
         let busy = Arc::new(Mutex::new(Duration::ZERO));
         let total = Arc::clone(&busy);
@@ -116,6 +176,13 @@ impl Fake {
             );
         }
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if let Some(body) = self.recorded_answer(path, query) {
+            return (
+                "200 OK",
+                "application/json",
+                body.replace("http://netbox.invalid", &self.origin()),
+            );
+        }
         if path == "/api/status/" {
             let kind = if self.status_body.starts_with('{') {
                 "application/json"
@@ -172,6 +239,20 @@ impl Fake {
             json!({"count": matching.len(), "next": next, "previous": null, "results": page});
         ("200 OK", "application/json", body.to_string())
     }
+}
+
+/// A query string's pairs, sorted: the same request whatever the order.
+fn pairs(query: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = query
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    v.sort();
+    v
 }
 
 /// The site slug an object belongs to, as NetBox's `site` filter sees it.

@@ -37,6 +37,7 @@ pub struct Client {
     origin: String,
     authorization: Option<String>,
     timeout: Duration,
+    page_size: u32,
 }
 
 /// The `Authorization` header for a token: NetBox 4.7 tells v2 tokens
@@ -85,7 +86,14 @@ impl Client {
             origin,
             authorization: token.filter(|t| !t.trim().is_empty()).map(authorization),
             timeout,
+            page_size: PAGE_SIZE,
         })
+    }
+
+    /// Ask for `n` objects a page (NetBox caps it at its MAX_PAGE_SIZE).
+    pub fn with_page_size(mut self, n: u32) -> Client {
+        self.page_size = n.max(1);
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -122,7 +130,7 @@ impl Client {
         query: &[(&str, String)],
         progress: &mut dyn FnMut(usize, u64),
     ) -> Result<Vec<T>, FetchError> {
-        let mut url = format!("{}/api/{}/?limit={PAGE_SIZE}", self.base, endpoint);
+        let mut url = format!("{}/api/{}/?limit={}", self.base, endpoint, self.page_size);
         for (k, v) in query {
             url.push('&');
             url.push_str(k);

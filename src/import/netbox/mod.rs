@@ -27,12 +27,16 @@ pub fn fetch(
         netbox_version,
         ..Inventory::default()
     };
+    // The sites asked for by slug (NetBox takes the filter repeated); all
+    // of them only when none is asked, or to suggest a slug for a typo.
+    let by_slug: Vec<(&str, String)> = sites.iter().map(|s| ("slug", s.clone())).collect();
     let mut all_sites: Vec<api::Site> =
-        client.list("dcim/sites", &[], &mut |n, c| progress("sites", n, c))?;
+        client.list("dcim/sites", &by_slug, &mut |n, c| progress("sites", n, c))?;
     if !sites.is_empty() {
         for slug in sites {
             if !all_sites.iter().any(|s| &s.slug == slug) {
-                let known: Vec<&str> = all_sites.iter().map(|s| s.slug.as_str()).collect();
+                let every: Vec<api::Site> = client.list("dcim/sites", &[], &mut |_, _| {})?;
+                let known: Vec<&str> = every.iter().map(|s| s.slug.as_str()).collect();
                 let hint = match crate::diagnostic::closest(slug, known.iter().copied()) {
                     Some(c) => format!("; did you mean \"{c}\"?"),
                     None => format!(" (sites: {})", known.join(", ")),
@@ -131,6 +135,8 @@ pub struct Options {
     pub format: LayoutFormat,
     /// The chain above the panels, services and more (`--upstream`).
     pub upstream: Option<std::path::PathBuf>,
+    /// Objects a page ([`client::PAGE_SIZE`] unless asked).
+    pub page_size: u32,
 }
 
 /// A finished import: the layout's text (validated) and what was done.
@@ -160,8 +166,9 @@ pub fn run(
         Some(path) => Some(crate::import::overlay::read(path).map_err(ImportError::Overlay)?),
         None => None,
     };
-    let client =
-        Client::new(&opts.url, opts.token.as_deref(), opts.timeout).map_err(ImportError::Fetch)?;
+    let client = Client::new(&opts.url, opts.token.as_deref(), opts.timeout)
+        .map_err(ImportError::Fetch)?
+        .with_page_size(opts.page_size);
     let inventory = fetch(&client, &opts.sites, progress).map_err(ImportError::Fetch)?;
     let mut mapped = map::map(&inventory);
     let invented: std::collections::HashSet<String> = mapped
