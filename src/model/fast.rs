@@ -15,28 +15,67 @@
 //! second pass over the text that keeps every key and string; on a
 //! million-device hall (215 MB) the two were most of `check`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Visitor};
 
 use super::format::Layout;
-use super::spans::{Loc, Locations};
+use super::lexer::{Cursor, Loc, unescape};
+use super::spans::Locations;
 
 /// Read `text` as a layout, or `None` when the careful path must.
 pub fn parse(text: &str) -> Option<(Layout, Locations)> {
     let mut reader = Reader::new(text);
-    reader.skip_trivia();
-    if reader.peek() == Some(b'#') {
+    if reader.next_byte() == Some(b'#') {
         // `#![enable(...)]` attributes: ron's business.
         return None;
     }
     let layout = <Layout as serde::Deserialize>::deserialize(&mut reader).ok()?;
-    reader.skip_trivia();
-    if reader.pos != reader.bytes.len() {
+    reader.lex.skip_trivia();
+    if !reader.lex.at_end() {
         return None;
     }
     Some((layout, Locations::new(reader.ids.into_iter(), reader.psus)))
+}
+
+/// Whether `text` is a number as ron writes one in a layout,
+/// `-?digits(.digits)?([eE][+-]?digits)?` without leading zeros, and if so
+/// whether it is a whole number without sign.
+fn plain_number(text: &str) -> Option<bool> {
+    let b = text.as_bytes();
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - from
+    };
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let mut whole = i == 0;
+    let int_digits = digits(&mut i);
+    if int_digits == 0 || (int_digits > 1 && b[i - int_digits] == b'0') {
+        return None; // leading zeros: let ron decide
+    }
+    if b.get(i) == Some(&b'.') {
+        whole = false;
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        whole = false;
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    (i == b.len()).then_some(whole)
 }
 
 /// Why the fast path stopped: never shown, the careful path explains.
@@ -68,15 +107,7 @@ struct Frame {
 }
 
 struct Reader<'de> {
-    src: &'de str,
-    bytes: &'de [u8],
-    pos: usize,
-    line: u32,
-    /// Where the current line starts, and a column already counted on it
-    /// (columns count characters, so a line with accents is counted once,
-    /// not from its start for every token).
-    line_start: usize,
-    counted: (usize, u32),
+    lex: Cursor<'de>,
     frames: Vec<Frame>,
     /// The next string read is the `id` of the innermost struct.
     reading_id: bool,
@@ -89,12 +120,7 @@ struct Reader<'de> {
 impl<'de> Reader<'de> {
     fn new(src: &'de str) -> Self {
         Reader {
-            src,
-            bytes: src.as_bytes(),
-            pos: 0,
-            line: 1,
-            line_start: 0,
-            counted: (0, 1),
+            lex: Cursor::new(src),
             frames: Vec::new(),
             reading_id: false,
             ids: Vec::new(),
@@ -102,86 +128,16 @@ impl<'de> Reader<'de> {
         }
     }
 
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn loc(&mut self, start: usize, end: usize) -> Loc {
-        let (from, col) = if self.counted.0 >= self.line_start && self.counted.0 <= start {
-            self.counted
-        } else {
-            (self.line_start, 1)
-        };
-        let column = col + self.src[from..start].chars().count() as u32;
-        self.counted = (start, column);
-        Loc {
-            line: self.line,
-            column,
-            start: start as u32,
-            end: end as u32,
-        }
-    }
-
-    fn newline_at(&mut self, at: usize) {
-        self.line += 1;
-        self.line_start = at + 1;
-    }
-
-    /// Blanks and comments (`//` to the line end, `/* */` nesting).
-    fn skip_trivia(&mut self) {
-        while let Some(b) = self.peek() {
-            match b {
-                b' ' | b'\t' | b'\r' => self.pos += 1,
-                b'\n' => {
-                    self.newline_at(self.pos);
-                    self.pos += 1;
-                }
-                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => {
-                    while let Some(c) = self.peek() {
-                        if c == b'\n' {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
-                }
-                b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => {
-                    let mut depth = 0u32;
-                    loop {
-                        match (self.peek(), self.bytes.get(self.pos + 1)) {
-                            (None, _) => return, // unclosed: the end check fails
-                            (Some(b'/'), Some(b'*')) => {
-                                depth += 1;
-                                self.pos += 2;
-                            }
-                            (Some(b'*'), Some(b'/')) => {
-                                depth -= 1;
-                                self.pos += 2;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            (Some(b'\n'), _) => {
-                                self.newline_at(self.pos);
-                                self.pos += 1;
-                            }
-                            _ => self.pos += 1,
-                        }
-                    }
-                }
-                _ => return,
-            }
-        }
-    }
-
     /// The next non-blank byte, not consumed.
+    #[inline]
     fn next_byte(&mut self) -> Option<u8> {
-        self.skip_trivia();
-        self.peek()
+        self.lex.skip_trivia();
+        self.lex.peek()
     }
 
     fn expect(&mut self, b: u8) -> Result<()> {
         if self.next_byte() == Some(b) {
-            self.pos += 1;
+            self.lex.advance(1);
             Ok(())
         } else {
             Err(GiveUp)
@@ -190,22 +146,12 @@ impl<'de> Reader<'de> {
 
     /// An ASCII identifier (ron's raw `r#` identifiers are not taken).
     fn ident(&mut self) -> Result<&'de str> {
-        self.skip_trivia();
-        let start = self.pos;
-        match self.peek() {
-            Some(b) if b.is_ascii_alphabetic() || b == b'_' => self.pos += 1,
-            _ => return Err(GiveUp),
+        self.lex.skip_trivia();
+        let start = self.lex.pos();
+        match self.lex.ident() {
+            Some((end, true)) if self.lex.peek() != Some(b'#') => Ok(self.lex.text(start, end)),
+            _ => Err(GiveUp),
         }
-        while let Some(b) = self.peek() {
-            if b.is_ascii_alphanumeric() || b == b'_' {
-                self.pos += 1;
-            } else if b >= 0x80 || b == b'#' {
-                return Err(GiveUp);
-            } else {
-                break;
-            }
-        }
-        Ok(&self.src[start..self.pos])
     }
 
     /// Whether an identifier starts here (without consuming it).
@@ -217,100 +163,36 @@ impl<'de> Reader<'de> {
     /// A number as ron writes it in a layout: `-?digits(.digits)?(e[+-]?digits)?`.
     /// Returns its text and whether it is a whole number without sign.
     fn number(&mut self) -> Result<(&'de str, bool)> {
-        self.skip_trivia();
-        let start = self.pos;
-        let mut whole = true;
-        if self.peek() == Some(b'-') {
-            whole = false;
-            self.pos += 1;
-        }
-        let digits = |r: &mut Self| {
-            let from = r.pos;
-            while r.peek().is_some_and(|b| b.is_ascii_digit()) {
-                r.pos += 1;
-            }
-            r.pos - from
-        };
-        let int_digits = digits(self);
-        if int_digits == 0 {
-            return Err(GiveUp);
-        }
-        if int_digits > 1 && self.bytes[self.pos - int_digits] == b'0' {
-            return Err(GiveUp); // leading zeros: let ron decide
-        }
-        if self.peek() == Some(b'.') {
-            whole = false;
-            self.pos += 1;
-            if digits(self) == 0 {
-                return Err(GiveUp);
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
-            whole = false;
-            self.pos += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            if digits(self) == 0 {
-                return Err(GiveUp);
-            }
-        }
-        if self
-            .peek()
-            .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80)
+        if !self
+            .next_byte()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'-')
         {
             return Err(GiveUp);
         }
-        Ok((&self.src[start..self.pos], whole))
+        let start = self.lex.pos();
+        let end = self.lex.number();
+        let text = self.lex.text(start, end);
+        let whole = plain_number(text).ok_or(GiveUp)?;
+        Ok((text, whole))
     }
 
     /// A `"..."` string, borrowed when it has no escapes. Raw strings and
     /// line breaks inside strings are left to ron.
-    fn string(&mut self) -> Result<(std::borrow::Cow<'de, str>, Loc)> {
+    fn string(&mut self) -> Result<(Cow<'de, str>, Loc)> {
         if self.next_byte() != Some(b'"') {
             return Err(GiveUp);
         }
-        let start = self.pos;
-        self.pos += 1;
-        let body = self.pos;
-        let mut decoded: Option<String> = None;
-        let mut run = body;
-        loop {
-            let Some(b) = self.peek() else {
-                return Err(GiveUp);
-            };
-            match b {
-                b'"' => break,
-                b'\n' | b'\r' => return Err(GiveUp),
-                b'\\' => {
-                    let out = decoded.get_or_insert_with(String::new);
-                    out.push_str(&self.src[run..self.pos]);
-                    let c = match self.bytes.get(self.pos + 1) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'n') => '\n',
-                        Some(b't') => '\t',
-                        Some(b'r') => '\r',
-                        Some(b'0') => '\0',
-                        _ => return Err(GiveUp),
-                    };
-                    out.push(c);
-                    self.pos += 2;
-                    run = self.pos;
-                }
-                _ => self.pos += 1,
-            }
+        let lit = self.lex.string();
+        if !lit.closed || lit.line_break {
+            return Err(GiveUp);
         }
-        let text = match decoded {
-            Some(mut out) => {
-                out.push_str(&self.src[run..self.pos]);
-                std::borrow::Cow::Owned(out)
-            }
-            None => std::borrow::Cow::Borrowed(&self.src[body..self.pos]),
+        let body = self.lex.text(lit.start + 1, lit.end - 1);
+        let text = if lit.escaped {
+            unescape(body).ok_or(GiveUp)?
+        } else {
+            Cow::Borrowed(body)
         };
-        self.pos += 1;
-        let loc = self.loc(start, self.pos);
-        Ok((text, loc))
+        Ok((text, self.lex.loc(lit.start, lit.end)))
     }
 
     /// After an item of a list or a field of a struct: a `,`, or the
@@ -318,7 +200,7 @@ impl<'de> Reader<'de> {
     fn after_item(&mut self, close: u8) -> Result<()> {
         match self.next_byte() {
             Some(b',') => {
-                self.pos += 1;
+                self.lex.advance(1);
                 Ok(())
             }
             Some(b) if b == close => Ok(()),
@@ -329,11 +211,11 @@ impl<'de> Reader<'de> {
     /// The `(` of a struct; a PSU entry is noted for the struct it is
     /// written in (its device).
     fn open_struct(&mut self, is_psu: bool) -> Result<()> {
-        self.skip_trivia();
-        let at = self.pos;
+        self.lex.skip_trivia();
+        let at = self.lex.pos();
         self.expect(b'(')?;
         if is_psu {
-            let loc = self.loc(at, at + 1);
+            let loc = self.lex.loc(at, at + 1);
             let index = self.psus.len() as u32;
             let parent = self.frames.last_mut().ok_or(GiveUp)?;
             if parent.psu_count == 0 {
@@ -398,8 +280,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             }
         }
         match text {
-            std::borrow::Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-            std::borrow::Cow::Owned(s) => visitor.visit_string(s),
+            Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Cow::Owned(s) => visitor.visit_string(s),
         }
     }
 
@@ -411,12 +293,12 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         // Optional values are written bare; `None` and `Some(...)` are
         // ron's to read.
         if self.at_ident() {
-            let save = self.pos;
+            let save = self.lex.pos();
             let word = self.ident()?;
             if word == "None" || word == "Some" {
                 return Err(GiveUp);
             }
-            self.pos = save;
+            self.lex.rewind(save);
         }
         visitor.visit_some(self)
     }

@@ -2,7 +2,10 @@
 
 pub mod fast;
 pub mod format;
+pub mod lexer;
 pub mod load;
+pub mod locations;
+pub mod schema;
 pub mod spans;
 pub mod validate;
 

@@ -13,17 +13,11 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 
-use super::format::{expected_fields, expected_variants};
+use super::lexer::{Cursor, Tok, string_value};
+use super::schema::schema;
 
-/// A place in the source: 1-based line and column (in characters), and the
-/// byte range it covers, for underlining.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Loc {
-    pub line: u32,
-    pub column: u32,
-    pub start: u32,
-    pub end: u32,
-}
+pub use super::lexer::Loc;
+pub use super::locations::Locations;
 
 #[derive(Debug, Clone)]
 struct StructRec {
@@ -86,9 +80,6 @@ pub struct BracketProblem {
     pub help: String,
 }
 
-/// Fields that take whole numbers (`u32` in `format.rs`).
-const WHOLE_NUMBER_FIELDS: &[&str] = &["u", "height_u", "psus_needed", "phases", "phase"];
-
 /// The index over one source text.
 #[derive(Debug, Default)]
 pub struct SourceIndex {
@@ -115,260 +106,6 @@ pub struct SourceIndex {
     pub mismatched: Option<BracketProblem>,
     /// The innermost bracket still open at the end of the text.
     pub unclosed: Option<BracketProblem>,
-}
-
-const KNOWN_TYPES: &[&str] = &[
-    "Layout",
-    "Policy",
-    "Utility",
-    "Generator",
-    "Ats",
-    "Sts",
-    "Ups",
-    "Panel",
-    "Breaker",
-    "Pdu",
-    "Rack",
-    "Device",
-    "Psu",
-    "Service",
-    "CommonCause",
-];
-
-fn known_type(name: &str) -> Option<&'static str> {
-    KNOWN_TYPES.iter().copied().find(|t| *t == name)
-}
-
-/// The type of an unnamed struct, from the field it is the value of.
-fn type_for_key(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "psus" => "Psu",
-        "policy" => "Policy",
-        "racks" => "Rack",
-        "devices" => "Device",
-        "services" => "Service",
-        "common_causes" => "CommonCause",
-        _ => return None,
-    })
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Tok {
-    Ident,
-    Str { escaped: bool },
-    Number,
-    Open(u8),
-    Close(u8),
-    Colon,
-    Comma,
-    Other,
-}
-
-struct Lexer<'a> {
-    src: &'a str,
-    bytes: &'a [u8],
-    pos: usize,
-    line: u32,
-    col: u32,
-}
-
-impl<'a> Lexer<'a> {
-    fn new(src: &'a str) -> Self {
-        Lexer {
-            src,
-            bytes: src.as_bytes(),
-            pos: 0,
-            line: 1,
-            col: 1,
-        }
-    }
-
-    fn peek_byte(&self, ahead: usize) -> Option<u8> {
-        self.bytes.get(self.pos + ahead).copied()
-    }
-
-    fn bump(&mut self) {
-        let Some(c) = self.src[self.pos..].chars().next() else {
-            return;
-        };
-        self.pos += c.len_utf8();
-        if c == '\n' {
-            self.line += 1;
-            self.col = 1;
-        } else {
-            self.col += 1;
-        }
-    }
-
-    fn skip_trivia(&mut self) {
-        loop {
-            match (self.peek_byte(0), self.peek_byte(1)) {
-                (Some(b' ' | b'\t' | b'\n' | b'\r'), _) => self.bump(),
-                (Some(b'/'), Some(b'/')) => {
-                    while let Some(b) = self.peek_byte(0) {
-                        if b == b'\n' {
-                            break;
-                        }
-                        self.bump();
-                    }
-                }
-                (Some(b'/'), Some(b'*')) => {
-                    // RON block comments nest.
-                    let mut depth = 0u32;
-                    while let Some(b) = self.peek_byte(0) {
-                        if b == b'/' && self.peek_byte(1) == Some(b'*') {
-                            depth += 1;
-                            self.bump();
-                        } else if b == b'*' && self.peek_byte(1) == Some(b'/') {
-                            depth -= 1;
-                            self.bump();
-                            if depth == 0 {
-                                self.bump();
-                                break;
-                            }
-                        }
-                        self.bump();
-                    }
-                }
-                _ => return,
-            }
-        }
-    }
-
-    /// The next token, where it is, and the line it ends on.
-    fn next_with_end_line(&mut self) -> Option<(Tok, Loc, u32)> {
-        let (tok, loc) = self.next()?;
-        Some((tok, loc, self.line))
-    }
-
-    /// The next token and where it is; `None` at the end.
-    fn next(&mut self) -> Option<(Tok, Loc)> {
-        self.skip_trivia();
-        let b = self.peek_byte(0)?;
-        let mut loc = Loc {
-            line: self.line,
-            column: self.col,
-            start: self.pos as u32,
-            end: 0,
-        };
-        let tok = match b {
-            b'(' | b'[' | b'{' => {
-                self.bump();
-                Tok::Open(b)
-            }
-            b')' | b']' | b'}' => {
-                self.bump();
-                Tok::Close(b)
-            }
-            b':' => {
-                self.bump();
-                Tok::Colon
-            }
-            b',' => {
-                self.bump();
-                Tok::Comma
-            }
-            b'"' => self.string(),
-            b'r' if matches!(self.peek_byte(1), Some(b'"' | b'#')) => self.raw_string(),
-            b'\'' => {
-                self.bump();
-                while let Some(c) = self.peek_byte(0) {
-                    self.bump();
-                    if c == b'\\' {
-                        self.bump();
-                    } else if c == b'\'' {
-                        break;
-                    }
-                }
-                Tok::Other
-            }
-            b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                let mut prev = 0u8;
-                self.bump();
-                while let Some(c) = self.peek_byte(0) {
-                    let exp_sign = (c == b'-' || c == b'+') && (prev == b'e' || prev == b'E');
-                    if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || exp_sign {
-                        prev = c;
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                Tok::Number
-            }
-            _ if self.at_ident_start() => {
-                while let Some(c) = self.src[self.pos..].chars().next() {
-                    if c.is_alphanumeric() || c == '_' {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                Tok::Ident
-            }
-            // Anything else is one character of its own, including
-            // non-ASCII punctuation (a byte-order mark, a pasted
-            // non-breaking space): every token must consume something.
-            _ => {
-                self.bump();
-                Tok::Other
-            }
-        };
-        loc.end = self.pos as u32;
-        Some((tok, loc))
-    }
-
-    fn at_ident_start(&self) -> bool {
-        self.src[self.pos..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-    }
-
-    fn string(&mut self) -> Tok {
-        let mut escaped = false;
-        self.bump();
-        while let Some(c) = self.peek_byte(0) {
-            self.bump();
-            match c {
-                b'\\' => {
-                    escaped = true;
-                    self.bump();
-                }
-                b'"' => break,
-                _ => {}
-            }
-        }
-        Tok::Str { escaped }
-    }
-
-    fn raw_string(&mut self) -> Tok {
-        self.bump(); // r
-        let mut hashes = 0;
-        while self.peek_byte(0) == Some(b'#') {
-            hashes += 1;
-            self.bump();
-        }
-        if self.peek_byte(0) != Some(b'"') {
-            return Tok::Other;
-        }
-        self.bump();
-        'outer: while let Some(c) = self.peek_byte(0) {
-            self.bump();
-            if c == b'"' {
-                for i in 0..hashes {
-                    if self.peek_byte(i) != Some(b'#') {
-                        continue 'outer;
-                    }
-                }
-                for _ in 0..hashes {
-                    self.bump();
-                }
-                break;
-            }
-        }
-        Tok::Str { escaped: false }
-    }
 }
 
 /// An identifier that is not a field key, and the field it is the value
@@ -405,21 +142,23 @@ impl SourceIndex {
     /// far as it goes and the parser reports the syntax error.
     pub fn build(src: &str) -> SourceIndex {
         let mut ix = SourceIndex::default();
-        let mut lex = Lexer::new(src);
+        let mut lex = Cursor::new(src);
+        // The next token, where it is, and the line it ends on.
+        let mut next = move || lex.token().map(|(tok, loc)| (tok, loc, lex.line()));
         let mut stack: Vec<Frame> = Vec::new();
-        let mut lookahead = lex.next_with_end_line();
+        let mut lookahead = next();
         // The identifier just before the current token, if the token
         // directly follows it (for `Name(`).
         let mut prev_ident: Option<Ident> = None;
         while let Some((tok, loc, end_line)) = lookahead {
             ix.tokens += 1;
-            lookahead = lex.next_with_end_line();
+            lookahead = next();
             let next_is_colon = matches!(lookahead, Some((Tok::Colon, ..)));
             match tok {
                 Tok::Ident if next_is_colon && !stack.is_empty() => {
                     let text = &src[loc.start as usize..loc.end as usize];
                     ix.add_key(src, &mut stack, text, loc);
-                    lookahead = lex.next_with_end_line(); // the colon
+                    lookahead = next(); // the colon
                     prev_ident = None;
                     continue;
                 }
@@ -511,7 +250,7 @@ impl SourceIndex {
         let Some(key) = context else {
             return;
         };
-        let Some((what, expected)) = expected_variants(&self.key_names[key as usize], called)
+        let Some((what, expected)) = schema().variants(&self.key_names[key as usize], called)
         else {
             return;
         };
@@ -530,7 +269,7 @@ impl SourceIndex {
     /// A number written for a whole-number field must be one.
     fn check_whole(&mut self, src: &str, key: u32, loc: Loc) {
         let field = &self.key_names[key as usize];
-        if !WHOLE_NUMBER_FIELDS.contains(&field.as_str()) {
+        if !schema().takes_whole_number(field) {
             return;
         }
         let text = &src[loc.start as usize..loc.end as usize];
@@ -635,11 +374,11 @@ impl SourceIndex {
             Some(r) => r,
             None => {
                 let type_name = match top.name {
-                    Some(n) => known_type(&src[n.start as usize..n.end as usize]),
-                    None if depth == 1 => Some("Layout"),
+                    Some(n) => schema().known_type(&src[n.start as usize..n.end as usize]),
+                    None if depth == 1 => Some(schema().root),
                     None => top
                         .key
-                        .and_then(|k| type_for_key(&self.key_names[k as usize])),
+                        .and_then(|k| schema().struct_of_field(&self.key_names[k as usize])),
                 };
                 let r = self.structs.len() as u32;
                 self.structs.push(StructRec {
@@ -658,7 +397,7 @@ impl SourceIndex {
             }
         };
         if let Some(type_name) = self.structs[record as usize].type_name {
-            let expected = expected_fields(type_name).unwrap_or(&[]);
+            let expected = schema().fields(type_name).unwrap_or(&[]);
             if !expected.contains(&text) {
                 self.unknown_fields.push(UnknownField {
                     loc,
@@ -729,7 +468,7 @@ impl SourceIndex {
     fn string_value(&self, src: &str, s: u32) -> String {
         let rec = &self.strings[s as usize];
         let raw = &src[rec.loc.start as usize..rec.loc.end as usize];
-        decode_string_literal(raw, rec.escaped)
+        string_value(raw, rec.escaped)
     }
 
     fn struct_of_id(&self, id: &str) -> Option<u32> {
@@ -875,60 +614,6 @@ impl SourceIndex {
     }
 }
 
-/// Where each id and each PSU entry is written: all that findings, reports
-/// and the TUI point at once a layout has loaded. The full index (every
-/// key and string) serves validation only and is dropped after it: on a
-/// million-device hall it is most of a gigabyte.
-#[derive(Debug, Default, PartialEq)]
-pub struct Locations {
-    ids: HashMap<String, IdLoc>,
-    /// The PSU entries of each device, consecutive: `IdLoc::first_psu`
-    /// indexes here.
-    psus: Vec<Loc>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct IdLoc {
-    loc: Loc,
-    first_psu: u32,
-    psu_count: u32,
-}
-
-impl Locations {
-    /// From each id with where it is written and its PSU entries (a range
-    /// of `psus`).
-    pub(super) fn new(
-        ids: impl Iterator<Item = (String, Loc, u32, u32)>,
-        psus: Vec<Loc>,
-    ) -> Locations {
-        let mut map: HashMap<String, IdLoc> = HashMap::default();
-        map.reserve(ids.size_hint().0);
-        for (id, loc, first_psu, psu_count) in ids {
-            // A repeated id (an invalid layout) points at its first place.
-            map.entry(id).or_insert(IdLoc {
-                loc,
-                first_psu,
-                psu_count,
-            });
-        }
-        Locations { ids: map, psus }
-    }
-
-    /// Where the thing `id` is defined (its `id: "..."` literal).
-    pub fn id(&self, id: &str) -> Option<Loc> {
-        self.ids.get(id).map(|i| i.loc)
-    }
-
-    /// Where the `index`-th PSU of `device` is written.
-    pub fn psu(&self, device: &str, index: usize) -> Option<Loc> {
-        let i = self.ids.get(device)?;
-        if index >= i.psu_count as usize {
-            return None;
-        }
-        self.psus.get(i.first_psu as usize + index).copied()
-    }
-}
-
 impl SourceIndex {
     /// Keep only what [`Locations`] answers.
     pub fn into_locations(self) -> Locations {
@@ -988,50 +673,6 @@ pub fn value_after(src: &str, key: Loc) -> Loc {
     }
 }
 
-/// The value of a string literal as written in RON (quotes included).
-pub fn decode_string_literal(raw: &str, escaped: bool) -> String {
-    if let Some(rest) = raw.strip_prefix('r') {
-        let inner = rest.trim_matches('#');
-        return inner
-            .strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .unwrap_or(inner)
-            .to_string();
-    }
-    let inner = raw.strip_prefix('"').unwrap_or(raw);
-    let inner = inner.strip_suffix('"').unwrap_or(inner);
-    if !escaped {
-        return inner.to_string();
-    }
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some('0') => out.push('\0'),
-            Some('u') => {
-                let hex: String = chars
-                    .by_ref()
-                    .skip_while(|c| *c == '{')
-                    .take_while(|c| *c != '}')
-                    .collect();
-                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(c);
-                }
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1081,15 +722,6 @@ Layout(
             .map(|u| (u.found.as_str(), u.type_name, u.loc.line))
             .collect();
         assert_eq!(found, vec![("colour", "Breaker", 6), ("nmae", "Psu", 11)]);
-    }
-
-    #[test]
-    fn expected_fields_match_the_serde_types() {
-        // Each listed field must be accepted: a struct using only known
-        // fields parses, so an unknown name here would be a typo.
-        for t in KNOWN_TYPES {
-            assert!(expected_fields(t).is_some(), "{t}");
-        }
     }
 
     #[test]
