@@ -8,7 +8,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::format::Layout;
-use super::spans::{Loc, Locations, SourceIndex};
+use super::spans::{LazyIndex, Loc, SourceIndex};
 use super::validate::{MAX_DIAGNOSTICS, validate};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -22,7 +22,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug)]
 pub struct Loaded {
     pub source: SourceFile,
-    pub locations: Locations,
+    pub locations: super::locations::Locations,
     pub layout: Layout,
 }
 
@@ -177,15 +177,24 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
     };
     let is_json = name.ends_with(".json");
     if !is_json {
-        if let Some((layout, locations)) = load_fast(&source.text) {
-            return Ok(Loaded {
-                source,
-                locations,
-                layout,
-            });
+        if let Some((layout, locations)) = super::fast::parse(&source.text) {
+            // Read as ron reads it (tests/it/fast_path.rs): validate it
+            // once, indexing the text only to locate errors.
+            let index = LazyIndex::new(&source.text);
+            let found = validate(&layout, &index, &source.text);
+            if found.diagnostics.is_empty() && found.unshown == 0 {
+                return Ok(Loaded {
+                    source,
+                    locations,
+                    layout,
+                });
+            }
+            let mut diagnostics = index_diagnostics(index.get());
+            diagnostics.extend(found.diagnostics);
+            return Err(refuse(source, diagnostics, found.unshown));
         }
-        // Not on the fast path, or not valid: read it again the careful
-        // way, which locates and explains every error.
+        // Not on the fast path: read it again the careful way, which
+        // locates and explains every error.
     }
     let (index, parsed) = if is_json {
         (SourceIndex::default(), parse_json(&source.text))
@@ -196,10 +205,12 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
     let mut unshown = 0;
     match parsed {
         Ok(layout) => {
+            let index = LazyIndex::built(&source.text, index);
             let found = validate(&layout, &index, &source.text);
             diagnostics.extend(found.diagnostics);
             unshown = found.unshown;
             if diagnostics.is_empty() && unshown == 0 {
+                let index = index.into_inner().unwrap_or_default();
                 return Ok(Loaded {
                     source,
                     locations: index.into_locations(),
@@ -215,25 +226,22 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
             }
         }
     }
+    Err(refuse(source, diagnostics, unshown))
+}
+
+/// The refusal of an invalid layout: its errors by place in the file, the
+/// first [`MAX_DIAGNOSTICS`] kept.
+fn refuse(source: SourceFile, mut diagnostics: Vec<Diagnostic>, mut unshown: usize) -> LoadError {
     diagnostics.sort_by_key(|d| d.loc.map(|l| (l.line, l.column)).unwrap_or((u32::MAX, 0)));
     if diagnostics.len() > MAX_DIAGNOSTICS {
         unshown += diagnostics.len() - MAX_DIAGNOSTICS;
         diagnostics.truncate(MAX_DIAGNOSTICS);
     }
-    Err(LoadError::Invalid {
+    LoadError::Invalid {
         source,
         diagnostics,
         unshown,
-    })
-}
-
-/// A valid layout read on the fast path (`fast.rs`), or `None` when the
-/// careful path must read it: the fast reader gave up, or validation
-/// found errors, which need the full source index to be located.
-fn load_fast(text: &str) -> Option<(Layout, Locations)> {
-    let (layout, locations) = super::fast::parse(text)?;
-    let found = validate(&layout, &SourceIndex::default(), text);
-    (found.diagnostics.is_empty() && found.unshown == 0).then_some((layout, locations))
+    }
 }
 
 /// What the source index found without the parser: unknown fields and

@@ -124,6 +124,44 @@ fn closing(open: u8) -> u8 {
     }
 }
 
+/// A source index built the first time it is asked for. Validating a
+/// valid layout never asks (the fast path needs no index); an invalid one
+/// asks to locate its first error, so its text is indexed once and
+/// validated once.
+pub struct LazyIndex<'a> {
+    src: &'a str,
+    index: std::cell::OnceCell<SourceIndex>,
+}
+
+impl<'a> LazyIndex<'a> {
+    pub fn new(src: &'a str) -> Self {
+        LazyIndex {
+            src,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// An index already built (or none at all, for JSON: the default).
+    pub fn built(src: &'a str, index: SourceIndex) -> Self {
+        LazyIndex {
+            src,
+            index: index.into(),
+        }
+    }
+
+    pub fn get(&self) -> &SourceIndex {
+        self.index.get_or_init(|| SourceIndex::build(self.src))
+    }
+
+    pub fn is_built(&self) -> bool {
+        self.index.get().is_some()
+    }
+
+    pub fn into_inner(self) -> Option<SourceIndex> {
+        self.index.into_inner()
+    }
+}
+
 struct Frame {
     open: u8,
     /// The identifier written right before `(`: a struct or variant name.

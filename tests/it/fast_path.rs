@@ -180,3 +180,32 @@ fn load_results_do_not_depend_on_the_path_taken() {
         assert_eq!((a.line + 1, a.column), (b.line, b.column), "{id}");
     }
 }
+
+/// An invalid file the fast reader reads is validated once, with the
+/// source index built only to locate its errors, and reported as the
+/// careful path reports it; a valid one is never indexed.
+#[test]
+fn an_invalid_layout_on_the_fast_path_is_validated_once_and_reported_the_same() {
+    use faultline::model::spans::LazyIndex;
+    use faultline::model::validate::validate;
+
+    let text = generated(12, 5, 0.5);
+    let (layout, _) = fast::parse(&text).unwrap();
+    let lazy = LazyIndex::new(&text);
+    assert!(validate(&layout, &lazy, &text).diagnostics.is_empty());
+    assert!(!lazy.is_built(), "a valid layout was indexed");
+
+    let broken = text
+        .replacen("input: \"fpdu-h001-01-a\"", "input: \"nope\"", 1)
+        .replacen("draw_w: ", "draw_w: -", 3)
+        .replacen("psus_needed: 2", "psus_needed: 5", 1);
+    let careful = broken.replacen("\nLayout(", "\n#![enable(implicit_some)] Layout(", 1);
+    assert!(fast::parse(&broken).is_some() && fast::parse(&careful).is_none());
+    let render = |name: &str, text: &str| match faultline::model::load_str(name, text.to_string()) {
+        Ok(_) => panic!("{name} loaded"),
+        Err(e) => e.render(false),
+    };
+    let (quick, slow) = (render("a.ron", &broken), render("a.ron", &careful));
+    assert!(quick.contains("5 errors"), "{quick}");
+    assert_eq!(quick, slow);
+}

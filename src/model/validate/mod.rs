@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::hash_map::Entry;
 
 use super::format::{Layout, Need, PowerElement};
-use super::spans::{Loc, SourceIndex, value_after};
+use super::spans::{LazyIndex, Loc, SourceIndex, value_after};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, closest};
 
@@ -23,7 +23,8 @@ pub const MAX_QUANTITY: f64 = 1e9;
 
 struct Validator<'a> {
     layout: &'a Layout,
-    index: &'a SourceIndex,
+    /// Built when the first error is located.
+    index: &'a LazyIndex<'a>,
     src: &'a str,
     ids: HashMap<&'a str, Target>,
     out: Vec<Diagnostic>,
@@ -49,7 +50,7 @@ pub struct Validation {
 
 /// The validation errors of `layout`, in no particular order: all of
 /// them, or the first [`MAX_DIAGNOSTICS`] and a count of the rest.
-pub fn validate(layout: &Layout, index: &SourceIndex, src: &str) -> Validation {
+pub fn validate<'a>(layout: &'a Layout, index: &'a LazyIndex<'a>, src: &'a str) -> Validation {
     let mut v = Validator {
         layout,
         index,
@@ -96,7 +97,7 @@ pub fn valid_id(id: &str) -> bool {
 impl<'a> Validator<'a> {
     /// The source index while errors are still being located.
     fn locating(&self) -> Option<&'a SourceIndex> {
-        (self.out.len() < MAX_DIAGNOSTICS).then_some(self.index)
+        (self.out.len() < MAX_DIAGNOSTICS).then(|| self.index.get())
     }
     fn at_id(&self, id: &str) -> Option<Loc> {
         self.locating()?.id(id)
@@ -205,7 +206,7 @@ impl<'a> Validator<'a> {
             if count > 1 {
                 // Name what is written first in the file, which is what the
                 // line number points at (sections may come in any order).
-                let first = match self.index.id_type(id) {
+                let first = match self.index.get().id_type(id) {
                     Some(t) => describe_type(t),
                     None => self.ids[id].describe(layout),
                 };
@@ -585,7 +586,7 @@ impl<'a> Validator<'a> {
                     "device \"{id}\" needs {} PSU(s) but has {psus}",
                     dev.psus_needed
                 ),
-                match self.index.field(id, "psus_needed") {
+                match self.index.get().field(id, "psus_needed") {
                     Some(k) => Some(value_after(self.src, k)),
                     None => self.at_field(id, "psus"),
                 },
@@ -596,37 +597,42 @@ impl<'a> Validator<'a> {
         let mut names: Vec<String> = Vec::with_capacity(dev.psus.len());
         for (i, psu) in dev.psus.iter().enumerate() {
             let name = dev.psu_name(i);
-            let index = self.locating();
-            let psu_loc = move || index.and_then(|ix| ix.psu(id, i).or_else(|| ix.id(id)));
+            // Only an error asks where (a valid layout is never indexed).
+            let psu_loc = |index: Option<&SourceIndex>| {
+                index.and_then(|ix| ix.psu(id, i).or_else(|| ix.id(id)))
+            };
             if !valid_id(&name) {
+                let index = self.locating();
                 self.push(
                     Code::BadValue,
                     format!("invalid PSU name \"{name}\""),
                     index
                         .and_then(|ix| ix.psu_field(id, i, "name"))
-                        .or_else(psu_loc),
+                        .or_else(|| psu_loc(index)),
                     "PSU names use letters, digits and . _ : -".into(),
                 );
             }
             if names.contains(&name) {
+                let index = self.locating();
                 self.push(
                     Code::DuplicateId,
                     format!("PSU \"{id}/{name}\" is defined twice"),
                     index
                         .and_then(|ix| ix.psu_field(id, i, "name"))
-                        .or_else(psu_loc),
+                        .or_else(|| psu_loc(index)),
                     "give each PSU of a device its own name".into(),
                 );
             }
             if let Some(phase) = psu.phase {
                 if !(1..=3).contains(&phase) {
+                    let index = self.locating();
                     self.push(
                         Code::BadValue,
                         format!("PSU phase must be 1, 2 or 3 (found {phase})"),
                         index
                             .and_then(|ix| ix.psu_field(id, i, "phase"))
                             .map(|k| value_after(self.src, k))
-                            .or_else(psu_loc),
+                            .or_else(|| psu_loc(index)),
                         "`phase` says which leg of a three-phase feed the PSU is on".into(),
                     );
                 }
