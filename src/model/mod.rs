@@ -8,6 +8,7 @@ pub mod locations;
 pub mod schema;
 pub mod spans;
 pub mod validate;
+pub mod writer;
 
 pub use format::Layout;
 pub use load::{LoadError, Loaded, load_bytes, load_path, load_str};

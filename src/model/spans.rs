@@ -16,7 +16,7 @@ use std::collections::hash_map::Entry;
 use super::lexer::{Cursor, Tok, string_value};
 use super::schema::schema;
 
-pub use super::lexer::Loc;
+pub use super::lexer::{Loc, value_after};
 pub use super::locations::Locations;
 
 #[derive(Debug, Clone)]
@@ -678,36 +678,6 @@ impl SourceIndex {
             (id, id_locs[r as usize], first_psu, psu_count)
         });
         Locations::new(ids, psus)
-    }
-}
-
-/// Where the value after the field key at `key` is written (`-350` in
-/// `draw_w: -350`): up to the next `,`, closing bracket or blank. Falls
-/// back to `key` when the value is not plainly there (a comment between).
-pub fn value_after(src: &str, key: Loc) -> Loc {
-    let Some(rest) = src.get(key.end as usize..) else {
-        return key;
-    };
-    let Some(value) = rest.trim_start().strip_prefix(':').map(str::trim_start) else {
-        return key;
-    };
-    let len = value
-        .find(|c: char| matches!(c, ',' | ')' | ']') || c.is_whitespace())
-        .unwrap_or(value.len());
-    if len == 0 || value.starts_with('/') {
-        return key;
-    }
-    let start = key.end as usize + (rest.len() - value.len());
-    let between = &src[key.start as usize..start];
-    let column = match between.rfind('\n') {
-        Some(i) => 1 + between[i + 1..].chars().count() as u32,
-        None => key.column + between.chars().count() as u32,
-    };
-    Loc {
-        line: key.line + between.matches('\n').count() as u32,
-        column,
-        start: start as u32,
-        end: (start + len) as u32,
     }
 }
 

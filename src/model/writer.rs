@@ -1,0 +1,253 @@
+//! Writing layout values as RON, the way layout files are written: each
+//! element, device, service or group on one line, optional values bare
+//! (the format's implicit `Some`), values equal to their default left out
+//! where a reader would only skim past them (`height_u: 1`,
+//! `psus_needed: 1`), and strings escaped with the lexer's one table.
+//!
+//! `faultline gen` writes its halls through it; anything else that writes
+//! RON should too, so what is written is what the fast reader reads
+//! (`tests/it/fast_path.rs` reads every generated hall back).
+
+use std::fmt::Write as _;
+
+use super::format::{CommonCause, Device, Need, Policy, PowerElement, Psu, Rack, Role, Service};
+pub use super::lexer::write_string as string;
+
+/// A number as a layout writes it: whole numbers without a fraction.
+pub fn number(out: &mut String, x: f64) {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        let _ = write!(out, "{}", x as i64);
+    } else {
+        let _ = write!(out, "{x}");
+    }
+}
+
+/// `[a, b, c]`, each item written by `item`.
+fn list<T>(out: &mut String, items: &[T], mut item: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item(out, x);
+    }
+    out.push(']');
+}
+
+fn strings(out: &mut String, items: &[String]) {
+    list(out, items, |out, s| string(out, s));
+}
+
+/// Fields after the first, written `, name: value`.
+fn field_str(out: &mut String, name: &str, v: &str) {
+    let _ = write!(out, ", {name}: ");
+    string(out, v);
+}
+fn field_num(out: &mut String, name: &str, v: f64) {
+    let _ = write!(out, ", {name}: ");
+    number(out, v);
+}
+fn field_opt_num(out: &mut String, name: &str, v: Option<f64>) {
+    if let Some(v) = v {
+        field_num(out, name, v);
+    }
+}
+fn field_list(out: &mut String, name: &str, v: &[String]) {
+    let _ = write!(out, ", {name}: ");
+    strings(out, v);
+}
+fn field_allow(out: &mut String, v: &[String]) {
+    if !v.is_empty() {
+        field_list(out, "allow", v);
+    }
+}
+
+/// `Policy(continuous_load_pct: 80, ups_margin_s: 30, ...)`.
+pub fn policy(out: &mut String, p: &Policy) {
+    out.push_str("Policy(continuous_load_pct: ");
+    number(out, p.continuous_load_pct);
+    field_num(out, "ups_margin_s", p.ups_margin_s);
+    field_num(out, "max_phase_imbalance_pct", p.max_phase_imbalance_pct);
+    out.push(')');
+}
+
+/// `Breaker(id: "cb-1", input: "panel", rating_a: 32, ...)`.
+pub fn power(out: &mut String, e: &PowerElement) {
+    let _ = write!(out, "{}(id: ", e.kind().name());
+    string(out, e.id());
+    match e {
+        PowerElement::Utility { capacity_kw, .. } => {
+            field_opt_num(out, "capacity_kw", *capacity_kw);
+        }
+        PowerElement::Generator {
+            start_s,
+            capacity_kw,
+            ..
+        } => {
+            field_num(out, "start_s", *start_s);
+            field_opt_num(out, "capacity_kw", *capacity_kw);
+        }
+        PowerElement::Ats {
+            inputs, transfer_s, ..
+        } => {
+            field_list(out, "inputs", inputs);
+            field_num(out, "transfer_s", *transfer_s);
+            electrical(out, e);
+        }
+        PowerElement::Sts { inputs, .. } => {
+            field_list(out, "inputs", inputs);
+            electrical(out, e);
+        }
+        PowerElement::Ups {
+            input,
+            capacity_kw,
+            runtime_min,
+            bypass,
+            ..
+        } => {
+            field_str(out, "input", input);
+            field_num(out, "capacity_kw", *capacity_kw);
+            field_num(out, "runtime_min", *runtime_min);
+            if let Some(b) = bypass {
+                field_str(out, "bypass", b);
+            }
+        }
+        PowerElement::Panel { input, .. } | PowerElement::Breaker { input, .. } => {
+            field_str(out, "input", input);
+            electrical(out, e);
+        }
+        PowerElement::Pdu {
+            input,
+            inputs,
+            rack,
+            outlet_breakers,
+            ..
+        } => {
+            if let Some(i) = input {
+                field_str(out, "input", i);
+            }
+            if let Some(i) = inputs {
+                field_list(out, "inputs", i);
+            }
+            if let Some(r) = rack {
+                field_str(out, "rack", r);
+            }
+            electrical(out, e);
+            if *outlet_breakers {
+                out.push_str(", outlet_breakers: true");
+            }
+        }
+    }
+    field_allow(out, e.allow());
+    out.push(')');
+}
+
+fn electrical(out: &mut String, e: &PowerElement) {
+    let el = e.electrical();
+    field_opt_num(out, "rating_a", el.rating_a);
+    field_opt_num(out, "volts", el.volts);
+    if let Some(p) = el.phases {
+        let _ = write!(out, ", phases: {p}");
+    }
+}
+
+fn needs(out: &mut String, needs: &[Need]) {
+    list(out, needs, |out, n| {
+        match n {
+            Need::All(_) => out.push_str("All("),
+            Need::Any(_) => out.push_str("Any("),
+            Need::AtLeast(k, _) => {
+                let _ = write!(out, "AtLeast({k}, ");
+            }
+        }
+        strings(out, n.members());
+        out.push(')');
+    });
+}
+
+fn roles(out: &mut String, roles: &[Role]) {
+    list(out, roles, |out, r| {
+        let _ = write!(out, "{r:?}");
+    });
+}
+
+fn psu(out: &mut String, p: &Psu) {
+    out.push_str("(feed: ");
+    string(out, &p.feed);
+    if let Some(n) = &p.name {
+        field_str(out, "name", n);
+    }
+    if let Some(ph) = p.phase {
+        let _ = write!(out, ", phase: {ph}");
+    }
+    out.push(')');
+}
+
+/// `Device(id: "s01", kind: Server, u: 40, draw_w: 350, psus: [...])`.
+pub fn device(out: &mut String, d: &Device) {
+    out.push_str("Device(id: ");
+    string(out, &d.id);
+    let _ = write!(out, ", kind: {:?}, u: {}", d.kind, d.u);
+    if d.height_u != 1 {
+        let _ = write!(out, ", height_u: {}", d.height_u);
+    }
+    field_num(out, "draw_w", d.draw_w);
+    out.push_str(", psus: ");
+    list(out, &d.psus, psu);
+    if d.psus_needed != 1 {
+        let _ = write!(out, ", psus_needed: {}", d.psus_needed);
+    }
+    if !d.needs.is_empty() {
+        out.push_str(", needs: ");
+        needs(out, &d.needs);
+    }
+    if !d.roles.is_empty() {
+        out.push_str(", roles: ");
+        roles(out, &d.roles);
+    }
+    field_allow(out, &d.allow);
+    out.push(')');
+}
+
+/// A rack up to the `[` of its devices, which follow one a line:
+/// `Rack(id: "r1", height_u: 42, row: "a", devices: [`.
+pub fn rack_open(out: &mut String, rack: &Rack) {
+    out.push_str("Rack(id: ");
+    string(out, &rack.id);
+    let _ = write!(out, ", height_u: {}", rack.height_u);
+    if let Some(r) = &rack.row {
+        field_str(out, "row", r);
+    }
+    out.push_str(", devices: [");
+}
+
+/// `Service(id: "db", needs: [...], critical: true, ...)`.
+pub fn service(out: &mut String, s: &Service) {
+    out.push_str("Service(id: ");
+    string(out, &s.id);
+    out.push_str(", needs: ");
+    needs(out, &s.needs);
+    if s.critical {
+        out.push_str(", critical: true");
+    }
+    if let Some(r) = s.role {
+        let _ = write!(out, ", role: {r:?}");
+    }
+    if let Some(o) = &s.observes {
+        field_list(out, "observes", o);
+    }
+    field_allow(out, &s.allow);
+    out.push(')');
+}
+
+/// `CommonCause(id: "fw", members: [...], note: "...")`.
+pub fn common_cause(out: &mut String, c: &CommonCause) {
+    out.push_str("CommonCause(id: ");
+    string(out, &c.id);
+    field_list(out, "members", &c.members);
+    if let Some(n) = &c.note {
+        field_str(out, "note", n);
+    }
+    field_allow(out, &c.allow);
+    out.push(')');
+}
