@@ -251,3 +251,87 @@ pub fn common_cause(out: &mut String, c: &CommonCause) {
     field_allow(out, &c.allow);
     out.push(')');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format::DeviceKind;
+
+    fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// What the writer writes, ron reads back as the same value, awkward
+    /// strings included.
+    #[test]
+    fn ron_reads_back_what_is_written() {
+        let odd = "tab\there \"q\" back\\slash\r\nnew 'line' \u{1} café";
+        let mut out = String::new();
+        let pdu = PowerElement::Pdu {
+            id: "pdu-1".into(),
+            input: None,
+            inputs: Some(vec!["a".into(), odd.into()]),
+            rack: Some("r1".into()),
+            rating_a: Some(16.5),
+            volts: None,
+            phases: Some(3),
+            outlet_breakers: true,
+            allow: vec!["spof".into()],
+        };
+        power(&mut out, &pdu);
+        assert_eq!(read::<PowerElement>(&out), pdu);
+
+        let dev = Device {
+            id: "s1".into(),
+            kind: DeviceKind::Storage,
+            u: 3,
+            height_u: 2,
+            draw_w: 1e-3,
+            psus: vec![
+                Psu {
+                    feed: "pdu-1".into(),
+                    name: Some(odd.into()),
+                    phase: Some(2),
+                },
+                Psu {
+                    feed: "pdu-2".into(),
+                    name: None,
+                    phase: None,
+                },
+            ],
+            psus_needed: 2,
+            needs: vec![Need::AtLeast(1, vec!["x".into()]), Need::Any(vec![])],
+            roles: vec![Role::Backup, Role::StatusPage],
+            allow: Vec::new(),
+        };
+        out.clear();
+        device(&mut out, &dev);
+        assert_eq!(read::<Device>(&out), dev);
+
+        let svc = Service {
+            id: "svc".into(),
+            needs: vec![Need::All(vec!["s1".into()])],
+            critical: true,
+            role: Some(Role::Monitoring),
+            observes: Some(vec![odd.into()]),
+            allow: Vec::new(),
+        };
+        out.clear();
+        service(&mut out, &svc);
+        assert_eq!(read::<Service>(&out), svc);
+
+        let group = CommonCause {
+            id: "fw".into(),
+            members: vec!["pdu-1".into()],
+            note: Some(odd.into()),
+            allow: vec!["false-redundancy".into()],
+        };
+        out.clear();
+        common_cause(&mut out, &group);
+        assert_eq!(read::<CommonCause>(&out), group);
+        assert!(!out.contains('\t') && !out.contains('\r') && !out.contains('\n'));
+    }
+}
