@@ -10,7 +10,7 @@ use super::plan::{
     Rng, SERVICE_NAMES, SERVICE_SLOTS, SQRT3, STATUS_SLOT, STREAM_HALL, STREAM_SERVICES,
     SWITCHBOARD_AMPS, Side, Site, UPS_KW, pick, rack_watts_per_amp,
 };
-use super::sinks::Sink;
+use super::sinks::{Header, Sink};
 use crate::model::format::{
     CommonCause, Device, Need, Policy, PowerElement, Psu, Rack, Role, Service,
 };
@@ -61,7 +61,12 @@ impl Site {
             ups_margin_s: 30.0,
             max_phase_imbalance_pct: 15.0,
         };
-        sink.header(&head, name, description, policy)?;
+        sink.header(Header {
+            comment: head,
+            name,
+            description,
+            policy,
+        })?;
 
         sink.open("power")?;
         for (h, hall) in self.halls.iter().enumerate() {

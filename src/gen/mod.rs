@@ -145,16 +145,12 @@ pub fn flaws(opts: &GenOptions) -> Vec<Flaw> {
 /// Write the layout as RON (one element or device per line), streaming.
 pub fn write_ron(opts: &GenOptions, out: impl Write) -> io::Result<()> {
     let site = Site::plan(opts);
-    let mut sink = RonSink::new(out);
-    site.emit(&mut sink)?;
-    sink.flush()
+    site.emit(&mut RonSink::new(out))
 }
 
 /// Write the layout as JSON (the serde structure of [`Layout`], one
 /// element or device per line), streaming.
 pub fn write_json(opts: &GenOptions, out: impl Write) -> io::Result<()> {
     let site = Site::plan(opts);
-    let mut sink = JsonSink::new(out);
-    site.emit(&mut sink)?;
-    sink.flush()
+    site.emit(&mut JsonSink::new(out))
 }

@@ -7,15 +7,17 @@ use std::io::{self, Write};
 use crate::model::format::{CommonCause, Layout, Policy, PowerElement, Rack, Service};
 use crate::model::writer;
 
+/// What a layout starts with: a comment (RON only) and its own fields.
+pub(super) struct Header {
+    pub comment: Vec<String>,
+    pub name: String,
+    pub description: String,
+    pub policy: Policy,
+}
+
 /// What a site is emitted to, in file order.
 pub(super) trait Sink {
-    fn header(
-        &mut self,
-        comment: &[String],
-        name: String,
-        description: String,
-        policy: Policy,
-    ) -> io::Result<()>;
+    fn header(&mut self, header: Header) -> io::Result<()>;
     fn open(&mut self, section: &'static str) -> io::Result<()>;
     fn close(&mut self) -> io::Result<()>;
     fn comment(&mut self, text: &str) -> io::Result<()>;
@@ -24,6 +26,7 @@ pub(super) trait Sink {
     fn rack(&mut self, comment: &str, rack: Rack, note: Option<(usize, String)>) -> io::Result<()>;
     fn service(&mut self, s: Service) -> io::Result<()>;
     fn common(&mut self, c: CommonCause) -> io::Result<()>;
+    /// The end of the layout; a stream is flushed.
     fn finish(&mut self) -> io::Result<()>;
 }
 
@@ -44,17 +47,11 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn header(
-        &mut self,
-        _: &[String],
-        name: String,
-        description: String,
-        policy: Policy,
-    ) -> io::Result<()> {
+    fn header(&mut self, header: Header) -> io::Result<()> {
         self.layout = Some(Layout {
-            name,
-            description: Some(description),
-            policy,
+            name: header.name,
+            description: Some(header.description),
+            policy: header.policy,
             power: Vec::new(),
             racks: Vec::new(),
             services: Vec::new(),
@@ -99,16 +96,18 @@ pub(super) struct RonSink<W: Write> {
     line: String,
 }
 
+/// Output in blocks: a rack is written in about 40 small writes.
+fn buffered<W: Write>(out: W) -> io::BufWriter<W> {
+    io::BufWriter::with_capacity(1 << 16, out)
+}
+
 impl<W: Write> RonSink<W> {
     pub(super) fn new(out: W) -> Self {
+        let line = String::with_capacity(512);
         RonSink {
-            out: io::BufWriter::with_capacity(1 << 16, out),
-            line: String::with_capacity(512),
+            out: buffered(out),
+            line,
         }
-    }
-
-    pub(super) fn flush(mut self) -> io::Result<()> {
-        self.out.flush()
     }
 
     /// The line built in `self.line`, indented, as an item of a list.
@@ -127,23 +126,17 @@ impl<W: Write> RonSink<W> {
 }
 
 impl<W: Write> Sink for RonSink<W> {
-    fn header(
-        &mut self,
-        comment: &[String],
-        name: String,
-        description: String,
-        policy: Policy,
-    ) -> io::Result<()> {
-        for c in comment {
+    fn header(&mut self, header: Header) -> io::Result<()> {
+        for c in &header.comment {
             writeln!(self.out, "// {c}")?;
         }
         let mut s = String::new();
         s.push_str("Layout(\n    name: ");
-        writer::string(&mut s, &name);
+        writer::string(&mut s, &header.name);
         s.push_str(",\n    description: ");
-        writer::string(&mut s, &description);
+        writer::string(&mut s, &header.description);
         s.push_str(",\n    policy: ");
-        writer::policy(&mut s, &policy);
+        writer::policy(&mut s, &header.policy);
         s.push_str(",\n");
         self.out.write_all(s.as_bytes())
     }
@@ -185,7 +178,8 @@ impl<W: Write> Sink for RonSink<W> {
         self.item(&c, writer::common_cause)
     }
     fn finish(&mut self) -> io::Result<()> {
-        self.out.write_all(b")\n")
+        self.out.write_all(b")\n")?;
+        self.out.flush()
     }
 }
 
@@ -197,14 +191,8 @@ pub(super) struct JsonSink<W: Write> {
 
 impl<W: Write> JsonSink<W> {
     pub(super) fn new(out: W) -> Self {
-        JsonSink {
-            out: io::BufWriter::with_capacity(1 << 16, out),
-            first: true,
-        }
-    }
-
-    pub(super) fn flush(mut self) -> io::Result<()> {
-        self.out.flush()
+        let out = buffered(out);
+        JsonSink { out, first: true }
     }
 
     fn item(&mut self, indent: &[u8], value: &impl serde::Serialize) -> io::Result<()> {
@@ -221,19 +209,13 @@ impl<W: Write> JsonSink<W> {
 }
 
 impl<W: Write> Sink for JsonSink<W> {
-    fn header(
-        &mut self,
-        _: &[String],
-        name: String,
-        description: String,
-        policy: Policy,
-    ) -> io::Result<()> {
+    fn header(&mut self, header: Header) -> io::Result<()> {
         self.out.write_all(b"{\n  \"name\": ")?;
-        serde_json::to_writer(&mut self.out, &name).map_err(io::Error::from)?;
+        serde_json::to_writer(&mut self.out, &header.name).map_err(io::Error::from)?;
         self.out.write_all(b",\n  \"description\": ")?;
-        serde_json::to_writer(&mut self.out, &description).map_err(io::Error::from)?;
+        serde_json::to_writer(&mut self.out, &header.description).map_err(io::Error::from)?;
         self.out.write_all(b",\n  \"policy\": ")?;
-        serde_json::to_writer(&mut self.out, &policy).map_err(io::Error::from)
+        serde_json::to_writer(&mut self.out, &header.policy).map_err(io::Error::from)
     }
     fn open(&mut self, section: &'static str) -> io::Result<()> {
         self.first = true;
@@ -275,6 +257,7 @@ impl<W: Write> Sink for JsonSink<W> {
         self.item(b"    ", &c)
     }
     fn finish(&mut self) -> io::Result<()> {
-        self.out.write_all(b"\n}\n")
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
     }
 }

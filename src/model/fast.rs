@@ -232,6 +232,26 @@ impl<'de> Reader<'de> {
         Ok(())
     }
 
+    /// `open ... close` around the items of a list or the arguments of a
+    /// tuple variant.
+    fn items<V: Visitor<'de>>(&mut self, open: u8, close: u8, visitor: V) -> Result<V::Value> {
+        self.expect(open)?;
+        let value = visitor.visit_seq(Items {
+            reader: &mut *self,
+            close,
+        })?;
+        self.expect(close)?;
+        Ok(value)
+    }
+
+    /// `(field: value, ...)` of a struct or a struct variant.
+    fn fields<V: Visitor<'de>>(&mut self, is_psu: bool, visitor: V) -> Result<V::Value> {
+        self.open_struct(is_psu)?;
+        let value = visitor.visit_map(Fields { reader: &mut *self })?;
+        self.close_struct()?;
+        Ok(value)
+    }
+
     fn close_struct(&mut self) -> Result<()> {
         self.expect(b')')?;
         let frame = self.frames.pop().ok_or(GiveUp)?;
@@ -304,13 +324,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.expect(b'[')?;
-        let value = visitor.visit_seq(Items {
-            reader: &mut *self,
-            close: b']',
-        })?;
-        self.expect(b']')?;
-        Ok(value)
+        self.items(b'[', b']', visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -322,10 +336,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         if self.at_ident() && self.ident()? != name {
             return Err(GiveUp);
         }
-        self.open_struct(name == "Psu")?;
-        let value = visitor.visit_map(Fields { reader: &mut *self })?;
-        self.close_struct()?;
-        Ok(value)
+        self.fields(name == "Psu", visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -433,13 +444,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
-        self.reader.expect(b'(')?;
-        let value = visitor.visit_seq(Items {
-            reader: &mut *self.reader,
-            close: b')',
-        })?;
-        self.reader.expect(b')')?;
-        Ok(value)
+        self.reader.items(b'(', b')', visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -447,11 +452,6 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.reader.open_struct(false)?;
-        let value = visitor.visit_map(Fields {
-            reader: &mut *self.reader,
-        })?;
-        self.reader.close_struct()?;
-        Ok(value)
+        self.reader.fields(false, visitor)
     }
 }

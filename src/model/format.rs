@@ -237,17 +237,22 @@ impl PowerKind {
 }
 
 impl PowerElement {
-    pub fn id(&self) -> &str {
+    /// The two fields every kind has.
+    fn id_and_allow(&self) -> (&str, &[String]) {
         match self {
-            PowerElement::Utility { id, .. }
-            | PowerElement::Generator { id, .. }
-            | PowerElement::Ats { id, .. }
-            | PowerElement::Sts { id, .. }
-            | PowerElement::Ups { id, .. }
-            | PowerElement::Panel { id, .. }
-            | PowerElement::Breaker { id, .. }
-            | PowerElement::Pdu { id, .. } => id,
+            PowerElement::Utility { id, allow, .. }
+            | PowerElement::Generator { id, allow, .. }
+            | PowerElement::Ats { id, allow, .. }
+            | PowerElement::Sts { id, allow, .. }
+            | PowerElement::Ups { id, allow, .. }
+            | PowerElement::Panel { id, allow, .. }
+            | PowerElement::Breaker { id, allow, .. }
+            | PowerElement::Pdu { id, allow, .. } => (id, allow),
         }
+    }
+
+    pub fn id(&self) -> &str {
+        self.id_and_allow().0
     }
 
     pub fn kind(&self) -> PowerKind {
@@ -338,16 +343,7 @@ impl PowerElement {
     }
 
     pub fn allow(&self) -> &[String] {
-        match self {
-            PowerElement::Utility { allow, .. }
-            | PowerElement::Generator { allow, .. }
-            | PowerElement::Ats { allow, .. }
-            | PowerElement::Sts { allow, .. }
-            | PowerElement::Ups { allow, .. }
-            | PowerElement::Panel { allow, .. }
-            | PowerElement::Breaker { allow, .. }
-            | PowerElement::Pdu { allow, .. } => allow,
-        }
+        self.id_and_allow().1
     }
 
     /// A `Pdu` with outlet breakers stops a short at the outlet.

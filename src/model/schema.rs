@@ -12,8 +12,8 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use serde::de::value::{BorrowedStrDeserializer, Error};
-use serde::de::{self, DeserializeSeed, Visitor};
+use serde::de::value::{BorrowedStrDeserializer, Error, MapDeserializer, SeqDeserializer};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
 use super::format::Layout;
 
@@ -146,16 +146,25 @@ impl<'s> Probe<'s> {
         }
     }
 
+    /// Every field of a struct, each once, its value probed.
     fn fields<'de, V: Visitor<'de>>(
         &self,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        visitor.visit_map(ProbeFields {
-            probe: self.with_field(None),
-            fields,
-            next: 0,
-        })
+        let values = fields.iter().map(|&f| (f, self.with_field(Some(f))));
+        visitor.visit_map(MapDeserializer::new(values))
+    }
+
+    /// A list of `len` items, each probed for `field`.
+    fn items<'de, V: Visitor<'de>>(
+        &self,
+        len: usize,
+        field: Option<&'static str>,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let items = (0..len).map(|_| self.with_field(field));
+        visitor.visit_seq(SeqDeserializer::new(items))
     }
 }
 
@@ -197,10 +206,7 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_seq(ProbeItems {
-            probe: self,
-            left: 1,
-        })
+        self.items(1, self.field, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -244,53 +250,11 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
     }
 }
 
-/// A list of `left` empty items.
-struct ProbeItems<'s> {
-    probe: Probe<'s>,
-    left: usize,
-}
+impl<'de, 's> IntoDeserializer<'de, Error> for Probe<'s> {
+    type Deserializer = Self;
 
-impl<'de> de::SeqAccess<'de> for ProbeItems<'_> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Error> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.left -= 1;
-        seed.deserialize(self.probe.with_field(self.probe.field))
-            .map(Some)
-    }
-}
-
-/// Every field of a struct, each once.
-struct ProbeFields<'s> {
-    probe: Probe<'s>,
-    fields: &'static [&'static str],
-    next: usize,
-}
-
-impl<'de> de::MapAccess<'de> for ProbeFields<'_> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        let Some(&field) = self.fields.get(self.next) else {
-            return Ok(None);
-        };
-        seed.deserialize(BorrowedStrDeserializer::new(field))
-            .map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let field = self.fields[self.next];
-        self.next += 1;
-        seed.deserialize(self.probe.with_field(Some(field)))
+    fn into_deserializer(self) -> Self {
+        self
     }
 }
 
@@ -346,10 +310,7 @@ impl<'de> de::VariantAccess<'de> for ProbeVariant<'_> {
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Error> {
         self.note(true);
-        visitor.visit_seq(ProbeItems {
-            probe: self.probe.with_field(None),
-            left: len,
-        })
+        self.probe.items(len, None, visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(

@@ -257,11 +257,20 @@ mod tests {
     use super::*;
     use crate::model::format::DeviceKind;
 
-    fn read<T: serde::de::DeserializeOwned>(text: &str) -> T {
-        ron::Options::default()
+    /// `value` written by `write` and read back by ron; the text is
+    /// one line.
+    fn round_trip<T>(value: &T, write: fn(&mut String, &T))
+    where
+        T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let mut out = String::new();
+        write(&mut out, value);
+        let back: T = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .from_str(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .from_str(&out)
+            .unwrap_or_else(|e| panic!("{out}: {e}"));
+        assert_eq!(&back, value);
+        assert!(!out.contains(['\t', '\r', '\n']), "{out}");
     }
 
     /// What the writer writes, ron reads back as the same value, awkward
@@ -269,7 +278,6 @@ mod tests {
     #[test]
     fn ron_reads_back_what_is_written() {
         let odd = "tab\there \"q\" back\\slash\r\nnew 'line' \u{1} café";
-        let mut out = String::new();
         let pdu = PowerElement::Pdu {
             id: "pdu-1".into(),
             input: None,
@@ -281,8 +289,7 @@ mod tests {
             outlet_breakers: true,
             allow: vec!["spof".into()],
         };
-        power(&mut out, &pdu);
-        assert_eq!(read::<PowerElement>(&out), pdu);
+        round_trip(&pdu, power);
 
         let dev = Device {
             id: "s1".into(),
@@ -307,9 +314,7 @@ mod tests {
             roles: vec![Role::Backup, Role::StatusPage],
             allow: Vec::new(),
         };
-        out.clear();
-        device(&mut out, &dev);
-        assert_eq!(read::<Device>(&out), dev);
+        round_trip(&dev, device);
 
         let svc = Service {
             id: "svc".into(),
@@ -319,9 +324,7 @@ mod tests {
             observes: Some(vec![odd.into()]),
             allow: Vec::new(),
         };
-        out.clear();
-        service(&mut out, &svc);
-        assert_eq!(read::<Service>(&out), svc);
+        round_trip(&svc, service);
 
         let group = CommonCause {
             id: "fw".into(),
@@ -329,9 +332,6 @@ mod tests {
             note: Some(odd.into()),
             allow: vec!["false-redundancy".into()],
         };
-        out.clear();
-        common_cause(&mut out, &group);
-        assert_eq!(read::<CommonCause>(&out), group);
-        assert!(!out.contains('\t') && !out.contains('\r') && !out.contains('\n'));
+        round_trip(&group, common_cause);
     }
 }
