@@ -120,6 +120,7 @@ impl<'a> Cursor<'a> {
 
     /// The place of `start..end`, where `start` is on the current line at
     /// or after the last place asked for (the scanning order).
+    #[inline]
     pub fn loc(&mut self, start: usize, end: usize) -> Loc {
         let (from, col) = if self.counted.0 >= self.line_start && self.counted.0 <= start {
             self.counted
@@ -153,6 +154,7 @@ impl<'a> Cursor<'a> {
 
     /// Blanks and comments: `//` to the line end, `/* */` nesting. An
     /// unclosed block comment runs to the end of the text.
+    #[inline]
     pub fn skip_trivia(&mut self) {
         while let Some(b) = self.peek() {
             match b {
@@ -198,6 +200,7 @@ impl<'a> Cursor<'a> {
     /// (`[A-Za-z_][A-Za-z0-9_]*`). Letters beyond ASCII are taken as Rust
     /// takes them, for the index; `None` (nothing consumed) when no
     /// identifier starts here.
+    #[inline]
     pub fn ident(&mut self) -> Option<(usize, bool)> {
         let start = self.pos;
         match self.peek()? {
@@ -235,6 +238,7 @@ impl<'a> Cursor<'a> {
     /// A number-like word at the cursor, taken loosely (digits, letters,
     /// `_`, `.` and a sign after an exponent): readers decide what they
     /// accept of it. Returns its end.
+    #[inline]
     pub fn number(&mut self) -> usize {
         let mut prev = 0u8;
         self.pos += 1;
@@ -252,6 +256,7 @@ impl<'a> Cursor<'a> {
 
     /// A `"..."` literal, the cursor on its opening quote. Line breaks
     /// inside are counted; an unclosed one runs to the end of the text.
+    #[inline]
     pub fn string(&mut self) -> StrLit {
         let start = self.pos;
         self.pos += 1;

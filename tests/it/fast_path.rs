@@ -89,13 +89,21 @@ fn the_corners_of_ron_agree_or_give_up() {
         // Comments, nested block comments, blank lines, CRLF.
         ("Layout(", "/* a /* nested */ comment */ Layout( // after\n"),
         ("    racks: [", "\r\n\r\n    racks: [ /* racks */"),
-        // Escapes ron decodes, one it does and the reader leaves alone,
+        // Escapes ron decodes (the lexer's one table), ones it refuses,
         // and a raw string.
         (
             "\"Desktop VPN gateway rack\"",
             "\"Desk \\\"top\\\" \\\\ VPN\\n\\t\\r\\0\"",
         ),
         ("\"Desktop VPN gateway rack\"", "\"caf\\u{e9}\""),
+        (
+            "\"Desktop VPN gateway rack\"",
+            "\"caf\\xc3\\xa9 \\x41 \\'\"",
+        ),
+        (
+            "\"Desktop VPN gateway rack\"",
+            "\"bad \\q \\u{110000} \\xff\"",
+        ),
         ("\"Desktop VPN gateway rack\"", "r#\"raw \"name\"\"#"),
         ("\"Desktop VPN gateway rack\"", "\"caf\u{e9} \u{1f50c}\""),
         // Non-ASCII before ids on the same line: columns count characters.
@@ -208,4 +216,22 @@ fn an_invalid_layout_on_the_fast_path_is_validated_once_and_reported_the_same() 
     let (quick, slow) = (render("a.ron", &broken), render("a.ron", &careful));
     assert!(quick.contains("5 errors"), "{quick}");
     assert_eq!(quick, slow);
+}
+
+/// Every escape ron reads is read on the fast path too, through the
+/// lexer's one table.
+#[test]
+fn escapes_ron_reads_stay_on_the_fast_path() {
+    let example = std::fs::read_to_string(fixture("format-example.ron")).unwrap();
+    let text = example.replacen(
+        "\"Desktop VPN gateway rack\"",
+        "\"caf\\u{e9} \\xc3\\xa9 \\x41 \\' \\\" \\t\"",
+        1,
+    );
+    let (layout, _) = fast::parse(&text).expect("read on the fast path");
+    assert!(
+        format!("{layout:?}").contains("café é A ' \\\" \\t"),
+        "{layout:?}"
+    );
+    check_fast_path(&text);
 }
