@@ -8,6 +8,7 @@ use std::path::Path;
 use ron::extensions::Extensions;
 
 use super::format::Layout;
+use super::locations::Locations;
 use super::spans::{LazyIndex, Loc, SourceIndex};
 use super::validate::{MAX_DIAGNOSTICS, validate};
 use crate::code::Code;
@@ -22,7 +23,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 #[derive(Debug)]
 pub struct Loaded {
     pub source: SourceFile,
-    pub locations: super::locations::Locations,
+    pub locations: Locations,
     pub layout: Layout,
 }
 
@@ -180,9 +181,10 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         if let Some((layout, locations)) = super::fast::parse(&source.text) {
             // Read as ron reads it (tests/it/fast_path.rs): validate it
             // once, indexing the text only to locate errors.
-            let index = LazyIndex::new(&source.text);
+            let index = LazyIndex::new(&source.text, locations);
             let found = validate(&layout, &index, &source.text);
             if found.diagnostics.is_empty() && found.unshown == 0 {
+                let locations = index.into_locations();
                 return Ok(Loaded {
                     source,
                     locations,
@@ -210,10 +212,10 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
             diagnostics.extend(found.diagnostics);
             unshown = found.unshown;
             if diagnostics.is_empty() && unshown == 0 {
-                let index = index.into_inner().unwrap_or_default();
+                let locations = index.into_locations();
                 return Ok(Loaded {
                     source,
-                    locations: index.into_locations(),
+                    locations,
                     layout,
                 });
             }

@@ -2,15 +2,17 @@
 //!
 //! serde gives no positions for values that parse fine, yet every
 //! diagnostic and finding must point at a line and column. This module makes
-//! one pass over the source text (a small lexer and an explicit stack of open
-//! brackets, no recursion) and records every struct-like value, field key and
-//! string literal with its position. Lookups then answer "where is the
+//! one pass over the source text (the tokens of the shared lexer,
+//! `lexer.rs`, and an explicit stack of open brackets, no recursion) and
+//! records every struct-like value, field key and string literal with its
+//! position; what the format accepts comes from `schema.rs`. Lookups then answer "where is the
 //! element with id X", "where is its field K", "where does it name Y".
 //!
 //! The same pass finds unknown field names, so they can all be reported at
 //! once instead of stopping at the first.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::{Cell, OnceCell};
 use std::collections::hash_map::Entry;
 
 use super::lexer::{Cursor, Tok, string_value};
@@ -124,20 +126,26 @@ fn closing(open: u8) -> u8 {
     }
 }
 
-/// A source index built the first time it is asked for. Validating a
-/// valid layout never asks (the fast path needs no index); an invalid one
-/// asks to locate its first error, so its text is indexed once and
-/// validated once.
+/// Where things are in a layout that is being validated: the source
+/// index, built the first time it is asked for. Validating a valid layout
+/// never asks (the fast reader's own [`Locations`] are all a loaded
+/// layout keeps); an invalid one asks to locate its first error, so its
+/// text is validated once and indexed once.
 pub struct LazyIndex<'a> {
     src: &'a str,
-    index: std::cell::OnceCell<SourceIndex>,
+    /// The fast reader's locations, until the index (which knows them
+    /// too) is built: an invalid file holds one of the two, not both.
+    quick: Cell<Option<Locations>>,
+    index: OnceCell<SourceIndex>,
 }
 
 impl<'a> LazyIndex<'a> {
-    pub fn new(src: &'a str) -> Self {
+    /// For a layout the fast reader read, with the locations it noted.
+    pub fn new(src: &'a str, quick: Locations) -> Self {
         LazyIndex {
             src,
-            index: std::cell::OnceCell::new(),
+            quick: Cell::new(Some(quick)),
+            index: OnceCell::new(),
         }
     }
 
@@ -145,20 +153,29 @@ impl<'a> LazyIndex<'a> {
     pub fn built(src: &'a str, index: SourceIndex) -> Self {
         LazyIndex {
             src,
+            quick: Cell::new(None),
             index: index.into(),
         }
     }
 
     pub fn get(&self) -> &SourceIndex {
-        self.index.get_or_init(|| SourceIndex::build(self.src))
+        self.index.get_or_init(|| {
+            drop(self.quick.take());
+            SourceIndex::build(self.src)
+        })
     }
 
     pub fn is_built(&self) -> bool {
         self.index.get().is_some()
     }
 
-    pub fn into_inner(self) -> Option<SourceIndex> {
-        self.index.into_inner()
+    /// Where each id and PSU entry is: from the index if it was built,
+    /// else as the fast reader noted them.
+    pub fn into_locations(self) -> Locations {
+        match self.index.into_inner() {
+            Some(index) => index.into_locations(),
+            None => self.quick.into_inner().unwrap_or_default(),
+        }
     }
 }
 

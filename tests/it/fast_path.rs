@@ -198,10 +198,14 @@ fn an_invalid_layout_on_the_fast_path_is_validated_once_and_reported_the_same() 
     use faultline::model::validate::validate;
 
     let text = generated(12, 5, 0.5);
-    let (layout, _) = fast::parse(&text).unwrap();
-    let lazy = LazyIndex::new(&text);
+    let (layout, locations) = fast::parse(&text).unwrap();
+    let lazy = LazyIndex::new(&text, locations);
     assert!(validate(&layout, &lazy, &text).diagnostics.is_empty());
     assert!(!lazy.is_built(), "a valid layout was indexed");
+    assert!(
+        lazy.into_locations()
+            == faultline::model::spans::SourceIndex::build(&text).into_locations()
+    );
 
     let broken = text
         .replacen("input: \"fpdu-h001-01-a\"", "input: \"nope\"", 1)
