@@ -255,6 +255,7 @@ pub fn common_cause(out: &mut String, c: &CommonCause) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::code::Code;
     use crate::model::format::DeviceKind;
 
     /// `value` written by `write` and read back by ron; the text is
@@ -287,7 +288,7 @@ mod tests {
             volts: None,
             phases: Some(3),
             outlet_breakers: true,
-            allow: vec!["spof".into()],
+            allow: vec![Code::Spof.name().into()],
         };
         round_trip(&pdu, power);
 
@@ -330,7 +331,7 @@ mod tests {
             id: "fw".into(),
             members: vec!["pdu-1".into()],
             note: Some(odd.into()),
-            allow: vec!["false-redundancy".into()],
+            allow: vec![Code::FalseRedundancy.name().into()],
         };
         round_trip(&group, common_cause);
     }
