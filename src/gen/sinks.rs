@@ -110,18 +110,11 @@ impl<W: Write> RonSink<W> {
         }
     }
 
-    /// The line built in `self.line`, indented, as an item of a list.
-    fn flush_line(&mut self, indent: &str) -> io::Result<()> {
-        self.out.write_all(indent.as_bytes())?;
-        self.out.write_all(self.line.as_bytes())?;
-        self.out.write_all(b",\n")
-    }
-
-    /// One item of a section, written into `self.line` by `write`.
-    fn item<T>(&mut self, value: &T, write: fn(&mut String, &T)) -> io::Result<()> {
+    /// Write what `write` puts in `self.line`.
+    fn put(&mut self, write: impl FnOnce(&mut String)) -> io::Result<()> {
         self.line.clear();
-        write(&mut self.line, value);
-        self.flush_line("        ")
+        write(&mut self.line);
+        self.out.write_all(self.line.as_bytes())
     }
 }
 
@@ -130,55 +123,34 @@ impl<W: Write> Sink for RonSink<W> {
         for c in &header.comment {
             writeln!(self.out, "// {c}")?;
         }
-        let mut s = String::new();
-        s.push_str("Layout(\n    name: ");
-        writer::string(&mut s, &header.name);
-        s.push_str(",\n    description: ");
-        writer::string(&mut s, &header.description);
-        s.push_str(",\n    policy: ");
-        writer::policy(&mut s, &header.policy);
-        s.push_str(",\n");
-        self.out.write_all(s.as_bytes())
+        let (name, description) = (&header.name, Some(header.description.as_str()));
+        self.put(|out| writer::layout_open(out, name, description, &header.policy))
     }
     fn open(&mut self, section: &'static str) -> io::Result<()> {
-        writeln!(self.out, "\n    {section}: [")
+        self.put(|out| writer::section_open(out, section))
     }
     fn close(&mut self) -> io::Result<()> {
-        self.out.write_all(b"    ],\n")
+        self.out.write_all(writer::SECTION_CLOSE.as_bytes())
     }
     fn comment(&mut self, text: &str) -> io::Result<()> {
         writeln!(self.out, "        // {text}")
     }
     fn power(&mut self, e: PowerElement) -> io::Result<()> {
-        self.item(&e, writer::power)
+        self.put(|out| writer::item(out, &e, writer::power))
     }
     fn rack(&mut self, comment: &str, rack: Rack, note: Option<(usize, String)>) -> io::Result<()> {
         self.comment(comment)?;
-        self.line.clear();
-        writer::rack_open(&mut self.line, &rack);
-        self.line.push('\n');
-        self.out.write_all(b"        ")?;
-        self.out.write_all(self.line.as_bytes())?;
-        for (k, d) in rack.devices.iter().enumerate() {
-            if let Some((at, text)) = &note {
-                if *at == k {
-                    writeln!(self.out, "            // {text}")?;
-                }
-            }
-            self.line.clear();
-            writer::device(&mut self.line, d);
-            self.flush_line("            ")?;
-        }
-        self.out.write_all(b"        ]),\n")
+        let note = note.as_ref().map(|(at, text)| (*at, text.as_str()));
+        self.put(|out| writer::rack(out, &rack, note))
     }
     fn service(&mut self, s: Service) -> io::Result<()> {
-        self.item(&s, writer::service)
+        self.put(|out| writer::item(out, &s, writer::service))
     }
     fn common(&mut self, c: CommonCause) -> io::Result<()> {
-        self.item(&c, writer::common_cause)
+        self.put(|out| writer::item(out, &c, writer::common_cause))
     }
     fn finish(&mut self) -> io::Result<()> {
-        self.out.write_all(b")\n")?;
+        self.out.write_all(writer::LAYOUT_CLOSE.as_bytes())?;
         self.out.flush()
     }
 }

@@ -13,13 +13,9 @@ pub mod writer;
 pub use format::Layout;
 pub use load::{LoadError, Loaded, load_bytes, load_path, load_str};
 
-/// A layout as RON text that loads back to the same layout (optional
-/// fields bare, as the format page writes them).
+/// A layout as RON text that loads back to the same layout, written by
+/// the one writer (`writer.rs`): optional fields bare, one element or
+/// device a line, as `faultline gen` writes.
 pub fn write_ron(layout: &Layout) -> String {
-    let config = ron::ser::PrettyConfig::new()
-        .extensions(ron::extensions::Extensions::IMPLICIT_SOME)
-        .struct_names(true);
-    let mut s = ron::ser::to_string_pretty(layout, config).expect("a layout always serialises");
-    s.push('\n');
-    s
+    writer::layout(layout)
 }

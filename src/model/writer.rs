@@ -10,7 +10,9 @@
 
 use std::fmt::Write as _;
 
-use super::format::{CommonCause, Device, Need, Policy, PowerElement, Psu, Rack, Role, Service};
+use super::format::{
+    CommonCause, Device, Layout, Need, Policy, PowerElement, Psu, Rack, Role, Service,
+};
 pub use super::lexer::write_string as string;
 
 /// A number as a layout writes it: whole numbers without a fraction.
@@ -250,6 +252,84 @@ pub fn common_cause(out: &mut String, c: &CommonCause) {
     }
     field_allow(out, &c.allow);
     out.push(')');
+}
+
+/// Where a section's items start, and a rack's devices.
+const ITEM: &str = "        ";
+const DEVICE: &str = "            ";
+/// The end of a section, and of the layout.
+pub const SECTION_CLOSE: &str = "    ],\n";
+pub const LAYOUT_CLOSE: &str = ")\n";
+
+/// `Layout(` and the fields before the lists, one a line.
+pub fn layout_open(out: &mut String, name: &str, description: Option<&str>, p: &Policy) {
+    out.push_str("Layout(\n    name: ");
+    string(out, name);
+    if let Some(d) = description {
+        out.push_str(",\n    description: ");
+        string(out, d);
+    }
+    out.push_str(",\n    policy: ");
+    policy(out, p);
+    out.push_str(",\n");
+}
+
+/// A blank line and `    power: [`.
+pub fn section_open(out: &mut String, section: &str) {
+    let _ = writeln!(out, "\n    {section}: [");
+}
+
+/// One item of a section on its own line.
+pub fn item<T>(out: &mut String, value: &T, write: fn(&mut String, &T)) {
+    out.push_str(ITEM);
+    write(out, value);
+    out.push_str(",\n");
+}
+
+/// A rack with its devices one a line, and `note` as a comment above
+/// the device at its index.
+pub fn rack(out: &mut String, r: &Rack, note: Option<(usize, &str)>) {
+    out.push_str(ITEM);
+    rack_open(out, r);
+    out.push('\n');
+    for (k, d) in r.devices.iter().enumerate() {
+        if let Some((_, text)) = note.filter(|(at, _)| *at == k) {
+            let _ = writeln!(out, "{DEVICE}// {text}");
+        }
+        out.push_str(DEVICE);
+        device(out, d);
+        out.push_str(",\n");
+    }
+    out.push_str(ITEM);
+    out.push_str("]),\n");
+}
+
+fn section<T>(out: &mut String, name: &str, items: &[T], write: fn(&mut String, &T)) {
+    section_open(out, name);
+    for x in items {
+        item(out, x, write);
+    }
+    out.push_str(SECTION_CLOSE);
+}
+
+/// A whole layout, as `faultline gen` writes one (without its comments).
+pub fn layout(l: &Layout) -> String {
+    let mut out = String::new();
+    layout_open(&mut out, &l.name, l.description.as_deref(), &l.policy);
+    section(&mut out, "power", &l.power, power);
+    section_open(&mut out, "racks");
+    for r in &l.racks {
+        rack(&mut out, r, None);
+    }
+    out.push_str(SECTION_CLOSE);
+    if !l.services.is_empty() {
+        section(&mut out, "services", &l.services, service);
+    }
+    if !l.common_causes.is_empty() {
+        section(&mut out, "common_causes", &l.common_causes, common_cause);
+    }
+    out.push_str(LAYOUT_CLOSE);
+    out
 }
 
 #[cfg(test)]

@@ -239,3 +239,23 @@ fn escapes_ron_reads_stay_on_the_fast_path() {
     );
     check_fast_path(&text);
 }
+
+/// The one writer (`model::write_ron`, what `import` writes) writes what
+/// the fast reader reads back as the same layout, for every shipped one.
+#[test]
+fn written_layouts_read_back_the_same_on_the_fast_path() {
+    let mut paths = shipped_layouts();
+    paths.extend([fixture("format-example.ron"), fixture("allowed.ron")]);
+    for path in paths {
+        let loaded = faultline::model::load_path(&path).unwrap();
+        let text = faultline::model::write_ron(&loaded.layout);
+        let (again, _) = fast::parse(&text)
+            .unwrap_or_else(|| panic!("{} as written is not on the fast path", path.display()));
+        assert!(
+            again == loaded.layout,
+            "{} changed on the way",
+            path.display()
+        );
+        check_fast_path(&text);
+    }
+}
