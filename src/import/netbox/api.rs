@@ -238,3 +238,13 @@ pub struct Inventory {
     pub power_ports: Vec<PowerPort>,
     pub power_outlets: Vec<PowerOutlet>,
 }
+
+/// NetBox objects are told apart by their numeric id.
+pub trait HasId {
+    fn id(&self) -> u64;
+}
+
+macro_rules! has_id {
+    ($($t:ty),*) => {$(impl HasId for $t { fn id(&self) -> u64 { self.id } })*};
+}
+has_id!(Rack, Device, PowerPanel, PowerFeed, PowerPort, PowerOutlet);

@@ -64,12 +64,12 @@ pub fn map(inv: &Inventory) -> Mapped {
     // Ids first, in a fixed order, so the same NetBox gives the same ids.
     let mut panels: Vec<&super::api::PowerPanel> = inv.power_panels.iter().collect();
     panels.sort_by_key(|p| p.id);
+    let mut feeds: Vec<&PowerFeed> = inv.power_feeds.iter().collect();
+    feeds.sort_by_key(|f| f.id);
     let panel_ids: HashMap<u64, String> = panels
         .iter()
         .map(|p| (p.id, ids.take(&p.name, "panel", p.id)))
         .collect();
-    let mut feeds: Vec<&PowerFeed> = inv.power_feeds.iter().collect();
-    feeds.sort_by_key(|f| f.id);
     let feed_ids: HashMap<u64, String> = feeds
         .iter()
         .map(|f| (f.id, ids.take(&f.name, "feed", f.id)))

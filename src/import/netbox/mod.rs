@@ -61,41 +61,22 @@ pub fn fetch(
             .collect()
     };
     for q in &filters {
-        inv.racks.extend(
-            client.list::<api::Rack>("dcim/racks", q, &mut |n, c| progress("racks", n, c))?,
-        );
-        inv.devices.extend(
-            client.list::<api::Device>("dcim/devices", q, &mut |n, c| progress("devices", n, c))?,
-        );
-        inv.power_panels.extend(client.list::<api::PowerPanel>(
-            "dcim/power-panels",
-            q,
-            &mut |n, c| progress("power panels", n, c),
-        )?);
-        inv.power_feeds.extend(client.list::<api::PowerFeed>(
-            "dcim/power-feeds",
-            q,
-            &mut |n, c| progress("power feeds", n, c),
-        )?);
-        inv.power_ports.extend(client.list::<api::PowerPort>(
-            "dcim/power-ports",
-            q,
-            &mut |n, c| progress("power ports", n, c),
-        )?);
-        inv.power_outlets.extend(client.list::<api::PowerOutlet>(
+        let mut read = Reader {
+            client,
+            query: q,
+            progress: &mut *progress,
+        };
+        read.append("dcim/racks", "racks", &mut inv.racks)?;
+        read.append("dcim/devices", "devices", &mut inv.devices)?;
+        read.append("dcim/power-panels", "power panels", &mut inv.power_panels)?;
+        read.append("dcim/power-feeds", "power feeds", &mut inv.power_feeds)?;
+        read.append("dcim/power-ports", "power ports", &mut inv.power_ports)?;
+        read.append(
             "dcim/power-outlets",
-            q,
-            &mut |n, c| progress("power outlets", n, c),
-        )?);
+            "power outlets",
+            &mut inv.power_outlets,
+        )?;
     }
-    // An object listed under two filters (a server that filters loosely)
-    // is one object.
-    dedup_by_id(&mut inv.racks, |x| x.id);
-    dedup_by_id(&mut inv.devices, |x| x.id);
-    dedup_by_id(&mut inv.power_panels, |x| x.id);
-    dedup_by_id(&mut inv.power_feeds, |x| x.id);
-    dedup_by_id(&mut inv.power_ports, |x| x.id);
-    dedup_by_id(&mut inv.power_outlets, |x| x.id);
     inv.sites = all_sites;
     // Device types are few and shared across sites: read the ones used.
     let mut used: Vec<u64> = inv.devices.iter().map(|d| d.device_type.id).collect();
@@ -113,9 +94,30 @@ pub fn fetch(
     Ok(inv)
 }
 
-fn dedup_by_id<T>(list: &mut Vec<T>, id: impl Fn(&T) -> u64) {
-    let mut seen = std::collections::HashSet::new();
-    list.retain(|x| seen.insert(id(x)));
+/// One filter's worth of list reads, each with its progress label.
+struct Reader<'a, 'p> {
+    client: &'a Client,
+    query: &'a [(&'a str, String)],
+    progress: &'a mut (dyn FnMut(&str, usize, u64) + 'p),
+}
+
+impl Reader<'_, '_> {
+    /// Read `endpoint` into `list`. An object listed under two filters (a
+    /// server that filters loosely) is kept once.
+    fn append<T: serde::de::DeserializeOwned + api::HasId>(
+        &mut self,
+        endpoint: &str,
+        label: &str,
+        list: &mut Vec<T>,
+    ) -> Result<(), FetchError> {
+        let progress = &mut *self.progress;
+        let more: Vec<T> = self
+            .client
+            .list(endpoint, self.query, &mut |n, c| progress(label, n, c))?;
+        let mut seen: std::collections::HashSet<u64> = list.iter().map(T::id).collect();
+        list.extend(more.into_iter().filter(|x| seen.insert(x.id())));
+        Ok(())
+    }
 }
 
 /// How `faultline import netbox` writes the layout.
