@@ -122,6 +122,8 @@ pub struct App {
     /// Changes to the layout file, when there is one.
     pub(super) watch: Option<Watch>,
     pub areas: Areas,
+    /// `q` asked "drop N what-if events? y/n" and waits for the answer.
+    pub confirm_quit: bool,
     pub quit: bool,
 }
 
@@ -167,6 +169,7 @@ impl App {
             reload_error: None,
             watch,
             areas: Areas::default(),
+            confirm_quit: false,
             quit: false,
         };
         app.sync_from_tree();
@@ -357,6 +360,37 @@ impl App {
         self.whatif.preview = e;
         self.whatif.recompute(&self.model);
         self.refresh_radius();
+    }
+
+    /// What quitting would throw away: the what-if events kept (a
+    /// preview is not kept work).
+    pub fn unsaved_events(&self) -> usize {
+        self.whatif.events.len()
+    }
+
+    /// `q`: quit, or ask first when a what-if would be lost.
+    pub fn request_quit(&mut self) {
+        if self.unsaved_events() == 0 {
+            self.quit = true;
+        } else {
+            self.confirm_quit = true;
+        }
+    }
+
+    /// Esc with no overlay open: drop the preview, else clear the
+    /// selection. Never quits.
+    pub fn cancel(&mut self) {
+        if self.whatif.preview.is_some() {
+            self.set_preview(None);
+            self.say("preview dropped", Tone::Info);
+        } else if self.selected.is_some() {
+            self.selected = None;
+            self.selected_via = NONE;
+            self.radius = None;
+            self.say("selection cleared (q quits)", Tone::Info);
+        } else {
+            self.say("nothing to cancel (q quits)", Tone::Info);
+        }
     }
 
     // ---- racks -----------------------------------------------------------

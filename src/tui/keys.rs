@@ -11,8 +11,12 @@ use KeyCode as K;
 /// expands in the tree and jumps in the findings list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// Quit, asking first when a what-if would be thrown away.
     Quit,
-    /// Close the open overlay (help, search, preview); quit when none is.
+    /// Quit at once, whatever is applied (Ctrl-C).
+    QuitNow,
+    /// Close the open overlay (help, search, preview), else clear the
+    /// selection. Never quits: Esc is pressed out of habit, often twice.
     Cancel,
     Up,
     Down,
@@ -46,6 +50,9 @@ pub enum Action {
     SearchAccept,
     SearchCancel,
     SearchDelete,
+    // The "drop the what-if?" question only.
+    ConfirmYes,
+    ConfirmNo,
 }
 
 /// Where a binding applies.
@@ -54,6 +61,8 @@ pub enum Mode {
     Normal,
     Search,
     Help,
+    /// Asked "drop N what-if events? y/n" before quitting.
+    Confirm,
 }
 
 /// A key with its modifiers. Shift is folded into the character for
@@ -105,6 +114,11 @@ const fn typing(keys: &'static [Key], action: Action, group: &'static str, help:
 }
 
 #[rustfmt::skip]
+const fn asked(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
+    Binding { mode: Mode::Confirm, keys, action, group, help, hint }
+}
+
+#[rustfmt::skip]
 const fn reading(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
     Binding { mode: Mode::Help, keys, action, group, help, hint }
 }
@@ -115,6 +129,7 @@ const FIND: &str = "Find and view";
 const GENERAL: &str = "General";
 const SEARCHING: &str = "While searching";
 const HELPING: &str = "In this help";
+const ASKED: &str = "When q asks to drop the what-if";
 
 /// The table, one line a binding: keys, action, help section, help text,
 /// status-bar hint. `normal` binds in the panes, `typing` at the search
@@ -147,18 +162,26 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('e')],                                A::ExpandAll,     FIND,      "expand every power element but the rack PDUs",               None),
     normal(&[ch('E')],                                A::CollapseAll,   FIND,      "collapse everything below the sources",                      None),
     normal(&[ch('?')],                                A::Help,          GENERAL,   "this help",                                                  Some("help")),
-    normal(&[key(K::Esc)],                            A::Cancel,        GENERAL,   "drop the preview, or quit",                                  None),
-    normal(&[ch('q'), ctrl('c')],                     A::Quit,          GENERAL,   "quit",                                                       Some("quit")),
+    normal(&[key(K::Esc)],                            A::Cancel,        GENERAL,   "drop the preview, else clear the selection (never quits)",   None),
+    normal(&[ch('q')],                                A::Quit,          GENERAL,   "quit (asks first when a what-if is applied)",                Some("quit")),
+    normal(&[ctrl('c')],                              A::QuitNow,       GENERAL,   "quit at once",                                               None),
     typing(&[key(K::Enter)],                          A::SearchAccept,  SEARCHING, "keep the selected match",                                    Some("keep")),
     typing(&[key(K::Esc)],                            A::SearchCancel,  SEARCHING, "cancel and go back",                                         Some("cancel")),
     typing(&[key(K::Down), key(K::Tab), ctrl('n')],   A::SearchNext,    SEARCHING, "next match",                                                 Some("next")),
     typing(&[key(K::Up), key(K::BackTab), ctrl('p')], A::SearchPrev,    SEARCHING, "previous match",                                             None),
     typing(&[key(K::Backspace)],                      A::SearchDelete,  SEARCHING, "delete a character (other keys type)",                       None),
-    typing(&[ctrl('c')],                              A::Quit,          SEARCHING, "quit",                                                       None),
+    typing(&[ctrl('c')],                              A::QuitNow,       SEARCHING, "quit at once",                                               None),
     reading(&[key(K::Up), ch('k')],                    A::Up,            HELPING,   "scroll up",                                                  None),
     reading(&[key(K::Down), ch('j')],                  A::Down,          HELPING,   "scroll down",                                                None),
+    reading(&[key(K::PageUp), ctrl('u')],              A::PageUp,        HELPING,   "page up",                                                    None),
+    reading(&[key(K::PageDown), ctrl('d'), ch(' ')],   A::PageDown,      HELPING,   "page down",                                                  None),
+    reading(&[key(K::Home), ch('g')],                  A::Top,           HELPING,   "to the top",                                                 None),
+    reading(&[key(K::End), ch('G')],                   A::Bottom,        HELPING,   "to the end",                                                 None),
     reading(&[key(K::Esc), ch('?'), ch('q')],          A::Cancel,        HELPING,   "close the help",                                             Some("close")),
-    reading(&[ctrl('c')],                              A::Quit,          HELPING,   "quit",                                                       None),
+    reading(&[ctrl('c')],                              A::QuitNow,       HELPING,   "quit at once",                                               None),
+    asked(&[ch('y')],                                  A::ConfirmYes,    ASKED,     "yes: drop the what-if and quit",                             Some("drop and quit")),
+    asked(&[ch('n'), key(K::Esc)],                     A::ConfirmNo,     ASKED,     "no: keep working",                                           Some("keep it")),
+    asked(&[ctrl('c')],                                A::QuitNow,       ASKED,     "quit at once",                                               None),
 ];
 
 /// The action bound to `ev` in `mode`, if any. Key releases (reported on
@@ -300,7 +323,7 @@ mod tests {
                 Mode::Normal,
                 &press(KeyCode::Char('C'), KeyModifiers::CONTROL)
             ),
-            Some(Action::Quit)
+            Some(Action::QuitNow)
         );
         assert_eq!(
             lookup(Mode::Search, &press(KeyCode::Char('q'), KeyModifiers::NONE)),

@@ -11,6 +11,9 @@ use super::keys::{self, Action, Mode};
 use super::tree::{Item, NONE, Row};
 use crate::engine::Event;
 
+/// Rows moved by a page key in the help.
+const HELP_PAGE: u16 = 10;
+
 /// Rows moved by one wheel notch.
 const WHEEL: usize = 3;
 
@@ -24,7 +27,9 @@ pub fn handle(app: &mut App, ev: &TermEvent) {
 }
 
 pub fn mode(app: &App) -> Mode {
-    if app.help.is_some() {
+    if app.confirm_quit {
+        Mode::Confirm
+    } else if app.help.is_some() {
         Mode::Help
     } else if app.search.is_some() {
         Mode::Search
@@ -54,6 +59,8 @@ fn key(app: &mut App, k: &KeyEvent) {
                 app.search_changed();
             }
         }
+        // Anything but yes answers "drop the what-if?" with no.
+        None if mode == Mode::Confirm => perform(app, mode, Action::ConfirmNo),
         None => {}
     }
 }
@@ -64,7 +71,12 @@ pub fn perform(app: &mut App, mode: Mode, action: Action) {
         Mode::Help => match action {
             Action::Up => app.help = app.help.map(|s| s.saturating_sub(1)),
             Action::Down => app.help = app.help.map(|s| s.saturating_add(1)),
-            Action::Quit => app.quit = true,
+            // The drawing clamps to the last page, so "a lot" is the end.
+            Action::PageUp => app.help = app.help.map(|s| s.saturating_sub(HELP_PAGE)),
+            Action::PageDown => app.help = app.help.map(|s| s.saturating_add(HELP_PAGE)),
+            Action::Top => app.help = Some(0),
+            Action::Bottom => app.help = Some(u16::MAX),
+            Action::QuitNow => app.quit = true,
             _ => app.help = None,
         },
         Mode::Search => match action {
@@ -78,8 +90,15 @@ pub fn perform(app: &mut App, mode: Mode, action: Action) {
                 }
                 app.search_changed();
             }
-            Action::Quit => app.quit = true,
+            Action::QuitNow => app.quit = true,
             _ => {}
+        },
+        Mode::Confirm => match action {
+            Action::ConfirmYes | Action::QuitNow => app.quit = true,
+            _ => {
+                app.confirm_quit = false;
+                app.say("kept the what-if", Tone::Info);
+            }
         },
         Mode::Normal => normal(app, action),
     }
@@ -87,15 +106,9 @@ pub fn perform(app: &mut App, mode: Mode, action: Action) {
 
 fn normal(app: &mut App, action: Action) {
     match action {
-        Action::Quit => app.quit = true,
-        Action::Cancel => {
-            if app.whatif.preview.is_some() {
-                app.set_preview(None);
-                app.say("preview dropped", Tone::Info);
-            } else {
-                app.quit = true;
-            }
-        }
+        Action::Quit => app.request_quit(),
+        Action::QuitNow => app.quit = true,
+        Action::Cancel => app.cancel(),
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
         Action::PageUp => move_by(app, -(page(app) as isize)),
@@ -145,7 +158,11 @@ fn normal(app: &mut App, action: Action) {
             app.tree.expand_all(g, action == Action::ExpandAll);
             app.sync_from_tree();
         }
-        Action::SearchAccept | Action::SearchCancel | Action::SearchDelete => {}
+        Action::SearchAccept
+        | Action::SearchCancel
+        | Action::SearchDelete
+        | Action::ConfirmYes
+        | Action::ConfirmNo => {}
     }
 }
 
@@ -390,6 +407,9 @@ fn inside(r: Rect, x: u16, y: u16) -> bool {
 }
 
 fn mouse(app: &mut App, m: &MouseEvent) {
+    if app.confirm_quit {
+        return;
+    }
     if app.help.is_some() {
         match m.kind {
             MouseEventKind::ScrollUp => app.help = app.help.map(|s| s.saturating_sub(WHEEL as u16)),

@@ -29,4 +29,5 @@ mod properties;
 mod scram;
 mod trip;
 mod tui;
+mod tui_planning;
 mod validation;

@@ -21,36 +21,36 @@ use crate::util;
 
 /// The format page's example, by a relative path so snapshots do not
 /// depend on where the repository is checked out (tests run in its root).
-fn example() -> App {
+pub(crate) fn example() -> App {
     let path = PathBuf::from("tests/fixtures/format-example.ron");
     App::new(util::load(&path), Source::File(path))
 }
 
-fn demo() -> App {
+pub(crate) fn demo() -> App {
     let loaded = faultline::tui::demo()
         .unwrap_or_else(|e| panic!("the demo must load:\n{}", e.render(false)));
     App::new(loaded, Source::Builtin)
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(crate) fn press(app: &mut App, code: KeyCode) {
     update::handle(app, &Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn type_keys(app: &mut App, keys: &str) {
+pub(crate) fn type_keys(app: &mut App, keys: &str) {
     for c in keys.chars() {
         press(app, KeyCode::Char(c));
     }
 }
 
 /// `/query` then Enter: select the best match.
-fn search(app: &mut App, query: &str) {
+pub(crate) fn search(app: &mut App, query: &str) {
     press(app, KeyCode::Char('/'));
     type_keys(app, query);
     press(app, KeyCode::Enter);
 }
 
 /// Draw after the deferred work is done, as the event loop does when idle.
-fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(crate) fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
     app.settle();
     let mut t = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
     t.draw(|f| views::draw(f, app)).expect("draw");
@@ -58,12 +58,12 @@ fn draw(app: &mut App, width: u16, height: u16) -> Terminal<TestBackend> {
 }
 
 /// The buffer with its styles, for snapshots.
-fn styled(app: &mut App, width: u16, height: u16) -> String {
+pub(crate) fn styled(app: &mut App, width: u16, height: u16) -> String {
     format!("{:?}", draw(app, width, height).backend().buffer())
 }
 
 /// Just the characters, for assertions.
-fn text(app: &mut App, width: u16, height: u16) -> String {
+pub(crate) fn text(app: &mut App, width: u16, height: u16) -> String {
     let t = draw(app, width, height);
     let buf = t.backend().buffer();
     let mut out = String::new();
@@ -76,7 +76,7 @@ fn text(app: &mut App, width: u16, height: u16) -> String {
     out
 }
 
-fn selected_id(app: &App) -> String {
+pub(crate) fn selected_id(app: &App) -> String {
     app.selected
         .map(|t| app.model.target_id(t).to_string())
         .unwrap_or_default()
@@ -131,7 +131,7 @@ fn view_inspector_of_a_transfer_switch() {
 fn view_help_is_the_key_table() {
     let mut app = example();
     press(&mut app, KeyCode::Char('?'));
-    let screen = text(&mut app, 100, 60);
+    let screen = text(&mut app, 100, 80);
     for b in faultline::tui::keys::BINDINGS {
         assert!(
             screen.contains(b.help),
@@ -240,7 +240,8 @@ fn findings_enter_jumps_and_previews_then_keeps() {
     assert!(app.whatif.preview.is_none());
     assert_eq!(app.whatif.events.len(), 1, "a second Enter keeps it");
     press(&mut app, KeyCode::Esc);
-    assert!(app.quit, "with nothing left to close, Esc quits");
+    assert!(!app.quit, "Esc never quits (issue 18)");
+    assert_eq!(app.whatif.events.len(), 1);
 }
 
 #[test]
@@ -360,7 +361,7 @@ impl Drop for TempLayout {
     }
 }
 
-fn open(path: &Path) -> App {
+pub(crate) fn open(path: &Path) -> App {
     App::new(util::load(path), Source::File(path.to_path_buf()))
 }
 
@@ -462,7 +463,7 @@ fn binary_refuses_a_pipe_and_bad_files_before_touching_the_terminal() {
 }
 
 /// Bytes from the pseudo-terminal, parsed into a screen.
-struct Pty {
+pub(crate) struct Pty {
     rx: mpsc::Receiver<Vec<u8>>,
     screen: vt100::Parser,
     raw: Vec<u8>,
@@ -477,12 +478,12 @@ impl Pty {
         }
     }
 
-    fn contents(&self) -> String {
+    pub(crate) fn contents(&self) -> String {
         self.screen.screen().contents()
     }
 
     /// Wait until the screen shows `what`.
-    fn expect(&mut self, what: &str) {
+    pub(crate) fn expect(&mut self, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while !self.contents().contains(what) {
             assert!(
@@ -494,7 +495,7 @@ impl Pty {
         }
     }
 
-    fn send(&mut self, keys: &str) {
+    pub(crate) fn send(&mut self, keys: &str) {
         self.writer
             .write_all(keys.as_bytes())
             .expect("write to the pty");
@@ -502,16 +503,24 @@ impl Pty {
     }
 }
 
-fn spawn_in_pty(args: &[&str]) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
+pub(crate) fn spawn_in_pty(args: &[&str]) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
     spawn_command_in_pty(env!("CARGO_BIN_EXE_faultline"), args)
 }
 
-fn spawn_command_in_pty(
+pub(crate) fn spawn_command_in_pty(
     program: &str,
     args: &[&str],
 ) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
+    spawn_sized_in_pty(program, args, 40, 140)
+}
+
+pub(crate) fn spawn_sized_in_pty(
+    program: &str,
+    args: &[&str],
+    rows: u16,
+    cols: u16,
+) -> (Pty, Box<dyn portable_pty::Child + Send + Sync>) {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    let (rows, cols) = (40, 140);
     let pair = native_pty_system()
         .openpty(PtySize {
             rows,
@@ -556,7 +565,10 @@ fn spawn_command_in_pty(
     (pty, child)
 }
 
-fn wait_exit(child: &mut Box<dyn portable_pty::Child + Send + Sync>, pty: &mut Pty) -> u32 {
+pub(crate) fn wait_exit(
+    child: &mut Box<dyn portable_pty::Child + Send + Sync>,
+    pty: &mut Pty,
+) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -587,6 +599,8 @@ fn pty_trip_a_breaker_by_keys() {
     pty.expect("CRITICAL DOWN: vpn-gateway");
     pty.expect("cb-a  breaker  failed");
     pty.send("q");
+    pty.expect("drop 1 what-if event? y/n");
+    pty.send("y");
     let code = wait_exit(&mut child, &mut pty);
     assert_eq!(code, 0);
     let raw = String::from_utf8_lossy(&pty.raw);

@@ -69,12 +69,37 @@ pub fn search(f: &mut Frame, body: Rect, app: &App) {
     }
 }
 
-/// The key help, generated from the key table.
+/// The key help, generated from the key table. Lines are wrapped here,
+/// not by the paragraph, so the scroll limit counts the rows really drawn
+/// and the last line (Ctrl-C) can always be reached.
 pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
     let width = area.width.saturating_sub(4).min(86);
     let height = area.height.saturating_sub(2);
     let area = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
-    let inner = popup(f, area, " Keys (Esc or ? closes) ");
+    let lines = help_rows(width.saturating_sub(2) as usize);
+    let inner_height = height.saturating_sub(2);
+    let max = (lines.len() as u16).saturating_sub(inner_height);
+    let scroll = app.help.unwrap_or(0).min(max);
+    app.help = Some(scroll);
+    let first = scroll as usize + 1;
+    let last = (scroll as usize + inner_height as usize).min(lines.len());
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => " ↑↓",
+        (false, true) => " ↓",
+        (true, false) => " ↑",
+        (false, false) => "",
+    };
+    let title = format!(
+        " Keys (Esc or ? closes) {first}-{last} of {}{more} ",
+        lines.len()
+    );
+    let inner = popup(f, area, &title);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
+/// The help's rows at `width` cells: the state legend, then each binding
+/// with its description wrapped under itself.
+fn help_rows(width: usize) -> Vec<Line<'static>> {
     let mut legend = vec![Span::styled("States  ", theme::heading())];
     for (st, word) in [
         (State::Live, "live  "),
@@ -88,26 +113,66 @@ pub fn help(f: &mut Frame, area: Rect, app: &mut App) {
         legend.push(Span::styled(glyph, theme::glyph_style(st)));
         legend.push(Span::raw(word));
     }
-    let mut lines: Vec<Line> = vec![Line::from(legend), Line::default()];
+    let mut lines: Vec<Line> = wrap_spans(legend, width);
+    lines.push(Line::default());
+    let key_w = (width / 3).clamp(8, 24);
+    let text_w = width.saturating_sub(key_w + 2).max(8);
     for (k, d) in keys::help_lines() {
         if k.is_empty() {
             lines.push(Line::styled(d, theme::heading()));
-        } else {
+            continue;
+        }
+        let keys_cell = fit(&k, key_w);
+        for (i, part) in wrap_words(&d, text_w).into_iter().enumerate() {
+            let left = if i == 0 { keys_cell.as_str() } else { "" };
             lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<24}"), Style::new().fg(Color::Cyan)),
-                Span::raw(d),
+                Span::styled(format!("  {left:<key_w$}"), Style::new().fg(Color::Cyan)),
+                Span::raw(part),
             ]));
         }
     }
-    let max = (lines.len() as u16).saturating_sub(inner.height);
-    let scroll = app.help.unwrap_or(0).min(max);
-    app.help = Some(scroll);
-    f.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        inner,
-    );
+    lines
+}
+
+/// Greedy word wrap at `width` cells (a word longer than the width is cut).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if !cur.is_empty() && need > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&fit(word, width));
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Spans laid out over as many rows of `width` cells as they need,
+/// breaking between spans.
+fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut rows: Vec<Line> = Vec::new();
+    let mut cur: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for s in spans {
+        let w = s.content.chars().count();
+        if used > 0 && used + w > width {
+            rows.push(Line::from(std::mem::take(&mut cur)));
+            used = 0;
+        }
+        used += w;
+        cur.push(s);
+    }
+    if !cur.is_empty() {
+        rows.push(Line::from(cur));
+    }
+    rows
 }
 
 /// Clear `area` and frame it as a pop-up titled `title`; returns the inside.

@@ -38,11 +38,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
     if area.height < 2 {
         return;
     }
-    let second = match &app.message {
-        Some((text, tone)) => {
-            Line::from(Span::styled(format!(" {text}"), theme::tone_style(*tone)))
+    let second = if app.confirm_quit {
+        confirm_line(app)
+    } else {
+        match &app.message {
+            Some((text, tone)) => {
+                Line::from(Span::styled(format!(" {text}"), theme::tone_style(*tone)))
+            }
+            None => hints_line(app),
         }
-        None => hints_line(app),
     };
     f.buffer_mut()
         .set_line(area.x, area.y + 1, &second, area.width);
@@ -169,6 +173,18 @@ pub fn summary_line(app: &App) -> Line<'static> {
         ));
     }
     Line::from(spans)
+}
+
+/// The question `q` asks before throwing a what-if away, with its keys.
+fn confirm_line(app: &App) -> Line<'static> {
+    let n = app.unsaved_events();
+    let question = format!(
+        " drop {}? y/n ",
+        plural(n, "what-if event", "what-if events")
+    );
+    let mut line = hints_line(app);
+    line.spans[0] = Span::styled(question, theme::tone_style(Tone::Warn));
+    line
 }
 
 /// Key hints for the current mode, from the key table.
