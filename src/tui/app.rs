@@ -46,6 +46,16 @@ pub enum Pane {
 impl Pane {
     pub const ALL: [Pane; 4] = [Pane::Tree, Pane::Rack, Pane::Inspector, Pane::Findings];
 
+    /// The name in the header's list of hidden panes.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Pane::Tree => "tree",
+            Pane::Rack => "rack",
+            Pane::Inspector => "inspector",
+            Pane::Findings => "findings",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Pane::Tree => "Power tree",

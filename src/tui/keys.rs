@@ -3,6 +3,8 @@
 //! never do one thing and be documented as another.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::Pane;
 // Short names for the table.
 use Action as A;
 use KeyCode as K;
@@ -31,6 +33,8 @@ pub enum Action {
     Activate,
     NextPane,
     PrevPane,
+    /// Show and focus one pane (the header says which are hidden).
+    Focus(Pane),
     Search,
     SearchNext,
     SearchPrev,
@@ -146,6 +150,10 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[key(K::End), ch('G')],                   A::Bottom,        MOVE,      "last row",                                                   None),
     normal(&[key(K::Tab)],                            A::NextPane,      MOVE,      "next pane (tree, rack, inspector, findings)",                None),
     normal(&[key(K::BackTab)],                        A::PrevPane,      MOVE,      "previous pane",                                              None),
+    normal(&[ch('1')],                                A::Focus(Pane::Tree),      MOVE, "show the power tree (the header names hidden panes)", None),
+    normal(&[ch('2')],                                A::Focus(Pane::Rack),      MOVE, "show the rack elevation",                             None),
+    normal(&[ch('3')],                                A::Focus(Pane::Inspector), MOVE, "show the inspector",                                  None),
+    normal(&[ch('4')],                                A::Focus(Pane::Findings),  MOVE, "show the findings",                                   None),
     normal(&[key(K::Enter)],                          A::Activate,      MOVE,      "tree: fold; findings: jump, preview (again: keep)",          None),
     normal(&[ch('f'), ch(' ')],                       A::ToggleFail,    WHATIF,    "fail / restore the selection (element, device, PSU, group)", Some("fail")),
     normal(&[ch('s')],                                A::ToggleShort,   WHATIF,    "short a PSU (on a device: the one on this row's feed)",      Some("short")),

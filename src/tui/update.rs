@@ -120,6 +120,7 @@ fn normal(app: &mut App, action: Action) {
         Action::Activate => activate(app),
         Action::NextPane => cycle_pane(app, true),
         Action::PrevPane => cycle_pane(app, false),
+        Action::Focus(p) => set_focus(app, p),
         Action::Search => app.start_search(),
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),

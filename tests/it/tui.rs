@@ -181,9 +181,13 @@ fn what_if_sequence_by_keys() {
     search(&mut app, "mail/psu2");
     press(&mut app, KeyCode::Char('s'));
     assert_eq!(app.whatif.events.len(), 2);
-    let screen = text(&mut app, 120, 30);
+    let screen = text(&mut app, 160, 30);
     assert!(screen.contains("CRITICAL DOWN: vpn-gateway"), "{screen}");
     assert!(screen.contains("tripped: cb-b (short)"), "{screen}");
+    // Narrower, the bar gives up whole segments' detail, never a word.
+    let screen = text(&mut app, 120, 30);
+    assert!(screen.contains("CRITICAL DOWN: vpn-gateway"), "{screen}");
+    assert!(screen.contains("tripped: 1 │"), "{screen}");
     insta::assert_snapshot!("tui_whatif_2_short_mail_psu2", styled(&mut app, 120, 30));
 
     press(&mut app, KeyCode::Char('u'));

@@ -4,7 +4,8 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use crate::tui::{demo, press, search, spawn_sized_in_pty, text, wait_exit};
+use crate::tui::{demo, open, press, search, spawn_sized_in_pty, text, wait_exit};
+use faultline::tui::app::Pane;
 use faultline::tui::update;
 
 fn ctrl(app: &mut faultline::tui::App, c: char) {
@@ -114,4 +115,153 @@ fn pty_esc_twice_keeps_the_what_if_and_q_asks() {
     pty.expect("drop 1 what-if event? y/n");
     pty.send("y");
     assert_eq!(wait_exit(&mut child, &mut pty), 0);
+}
+
+/// The sizes the issue was tried at, and the smallest the view accepts.
+const SIZES: [(u16, u16); 6] = [
+    (40, 10),
+    (60, 20),
+    (80, 24),
+    (100, 30),
+    (160, 48),
+    (200, 60),
+];
+
+fn long_ids() -> faultline::tui::App {
+    open(std::path::Path::new("tests/fixtures/long-ids.ron"))
+}
+
+/// A short plus a common cause: the status bar's worst case in the issue.
+fn short_and_common(app: &mut faultline::tui::App, psu: &str) {
+    search(app, psu);
+    press(app, KeyCode::Char('s'));
+    search(app, "stor-fw");
+    press(app, KeyCode::Char('c'));
+    assert_eq!(app.whatif.events.len(), 2);
+}
+
+/// Rows of the screen (the first line is the header, the last two the
+/// status bar).
+fn rows(screen: &str) -> Vec<&str> {
+    screen.lines().collect()
+}
+
+#[test]
+fn every_size_pinned_with_long_ids_and_a_what_if() {
+    for (name, mut app) in [("demo", demo()), ("long_ids", long_ids())] {
+        let psu = if name == "demo" {
+            "db-1/psu1"
+        } else {
+            "db-server-hall2-rowA-node1/psu1"
+        };
+        short_and_common(&mut app, psu);
+        search(
+            &mut app,
+            if name == "demo" {
+                "pdu-r04-a"
+            } else {
+                "rack04-sideA"
+            },
+        );
+        for (w, h) in SIZES {
+            insta::assert_snapshot!(format!("tui_size_{name}_{w}x{h}"), text(&mut app, w, h));
+        }
+    }
+}
+
+#[test]
+fn every_pane_is_reachable_at_every_size_and_hidden_ones_are_named() {
+    for (w, h) in SIZES {
+        let mut app = demo();
+        let screen = text(&mut app, w, h);
+        let header = rows(&screen)[0];
+        let hidden: Vec<Pane> = Pane::ALL
+            .into_iter()
+            .filter(|&p| app.areas.get(p).is_none())
+            .collect();
+        if hidden.is_empty() {
+            assert!(!header.contains("hidden"), "{w}x{h}: {header}");
+        }
+        for p in hidden {
+            let key = (Pane::ALL.iter().position(|&x| x == p).unwrap() + 1).to_string();
+            assert!(header.contains("hidden"), "{w}x{h}: {header}");
+            assert!(
+                header.contains(&key),
+                "{w}x{h}: {p:?} not named in {header}"
+            );
+            press(&mut app, KeyCode::Char(key.chars().next().unwrap()));
+            let _ = text(&mut app, w, h);
+            assert!(app.areas.get(p).is_some(), "{w}x{h}: key {key} shows {p:?}");
+        }
+    }
+}
+
+#[test]
+fn sibling_ids_stay_different_when_shortened() {
+    let mut app = demo();
+    search(&mut app, "pdu-r01-b");
+    let screen = text(&mut app, 80, 24);
+    assert!(!screen.contains("pdu-r0…"), "cut at the end:\n{screen}");
+    assert!(screen.contains("01-b"), "{screen}");
+    let mut app = demo();
+    search(&mut app, "pdu-r01-a");
+    let screen = text(&mut app, 80, 24);
+    assert!(screen.contains("01-a"), "{screen}");
+    // Long ids: the rack header keeps both PDUs, told apart.
+    let mut app = long_ids();
+    search(&mut app, "rack04-sideA");
+    for (w, h) in [(160, 48), (200, 60)] {
+        let screen = text(&mut app, w, h);
+        assert!(
+            screen.contains("sideA") && screen.contains("B● "),
+            "{w}x{h}:\n{screen}"
+        );
+        let rack_line = rows(&screen)[2];
+        assert!(rack_line.contains("sideB"), "{w}x{h}: {rack_line}");
+    }
+}
+
+#[test]
+fn rack_pane_grows_with_its_ids() {
+    let mut app = long_ids();
+    search(&mut app, "db-server-hall2-rowA-node1");
+    let screen = text(&mut app, 200, 60);
+    let rack = app
+        .areas
+        .get(Pane::Rack)
+        .expect("a rack pane at 200 columns");
+    assert!(rack.width > 30, "the rack pane is sized to its content");
+    assert!(screen.contains("db-server-hall2-rowA-node1"), "{screen}");
+}
+
+#[test]
+fn status_bar_drops_whole_segments_never_mid_word() {
+    let mut app = demo();
+    short_and_common(&mut app, "db-1/psu1");
+    for w in [60u16, 80, 100, 120, 160, 200] {
+        let screen = text(&mut app, w, 40);
+        let bar = rows(&screen)[38].trim_end();
+        // Every segment after the badge is whole: " │ name: value".
+        for part in bar.split(" │ ").skip(1) {
+            assert!(!part.ends_with('…'), "{w}: cut: {bar}");
+            let words = [
+                "CRITICAL DOWN:",
+                "no critical",
+                "tripped:",
+                "overloaded:",
+                "down:",
+                "degraded:",
+            ];
+            assert!(
+                words.iter().any(|k| part.starts_with(k)),
+                "{w}: a cut segment {part:?} in {bar}"
+            );
+        }
+        if w >= 160 {
+            assert!(
+                bar.contains("degraded: "),
+                "{w}: the degraded count is kept: {bar}"
+            );
+        }
+    }
 }

@@ -38,9 +38,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         Constraint::Length(2),
     ])
     .areas(area);
-    status::header(f, header, app);
     let areas = panes(body, app);
     app.areas = areas;
+    status::header(f, header, app);
     for pane in Pane::ALL {
         let Some(r) = areas.get(pane) else { continue };
         match pane {
@@ -66,10 +66,11 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 pub fn panes(body: Rect, app: &App) -> Areas {
     let mut a = Areas::default();
     if body.width >= WIDE {
-        let tree_w = ((body.width - 30) * 45 / 100).max(30);
+        let rack_w = rack::wanted_width(app).clamp(30, body.width / 3);
+        let tree_w = ((body.width - rack_w) * 45 / 100).max(30);
         let [t, r, right] = Layout::horizontal([
             Constraint::Length(tree_w),
-            Constraint::Length(30),
+            Constraint::Length(rack_w),
             Constraint::Min(20),
         ])
         .areas(body);
@@ -117,8 +118,6 @@ fn too_small(f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
-/// Cut `s` to at most `width` cells, ending in "…" when cut. Ids are ASCII,
-/// so a char is a cell; anything wider is cut conservatively.
 /// One line of a list pane at row `line_no` of `inner`, highlighted when it
 /// is the cursor's.
 pub fn list_row(
@@ -140,6 +139,9 @@ pub fn list_row(
     }
 }
 
+/// Cut `s` to at most `width` cells, ending in "…" when cut. Ids are ASCII,
+/// so a char is a cell; anything wider is cut conservatively. For ids use
+/// [`shorten`], which keeps the end that tells them apart.
 pub fn fit(s: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
@@ -163,4 +165,73 @@ pub fn scroll_window(offset: &mut usize, cursor: usize, follow: bool, height: us
         }
     }
     *offset = (*offset).min(len.saturating_sub(height));
+}
+
+/// The length of the prefix all of `ids` share (in chars), 0 for fewer
+/// than two ids.
+pub fn common_prefix(ids: &[&str]) -> usize {
+    let Some((first, rest)) = ids.split_first() else {
+        return 0;
+    };
+    if rest.is_empty() {
+        return 0;
+    }
+    let mut n = first.chars().count();
+    for id in rest {
+        n = n.min(
+            first
+                .chars()
+                .zip(id.chars())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    n
+}
+
+/// Shorten an id to `width` cells by eliding its middle: ids of siblings
+/// share their beginning (`pdu-r01-a`, `pdu-r01-b`), so cutting the end,
+/// as [`fit`] does, makes them all read the same. The end is kept (about
+/// two thirds of the room), and at least everything from `distinct_from`
+/// (where this id starts to differ from its siblings; 0 when unknown) if
+/// it fits.
+pub fn shorten(id: &str, width: usize, distinct_from: usize) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let len = chars.len();
+    if len <= width {
+        return id.to_string();
+    }
+    if width <= 2 {
+        return fit(id, width);
+    }
+    let budget = width - 1;
+    let mut tail = (budget * 2).div_ceil(3);
+    if distinct_from > 0 {
+        tail = tail.max(len.saturating_sub(distinct_from));
+    }
+    let tail = tail.min(budget);
+    let head = budget - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[len - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortened_siblings_stay_different() {
+        assert_eq!(shorten("pdu-r01-a", 7, 0), "pd…01-a");
+        assert_eq!(shorten("pdu-r01-b", 7, 0), "pd…01-b");
+        assert_eq!(shorten("pdu-r01-a", 9, 0), "pdu-r01-a");
+        let long = ["pdu-hall2-rowA-rack04-sideA", "pdu-hall2-rowA-rack04-sideB"];
+        let p = common_prefix(&long);
+        assert_eq!(p, 26);
+        assert_eq!(shorten(long[0], 12, p), "pdu…04-sideA");
+        assert_eq!(shorten(long[0], 12, p).chars().count(), 12);
+        assert_ne!(shorten(long[0], 4, p), shorten(long[1], 4, p));
+        assert_eq!(shorten("abc", 2, 0), "a…");
+    }
 }

@@ -7,9 +7,24 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{block, fit, theme};
+use super::{block, common_prefix, shorten, theme};
 use crate::engine::NodeId;
 use crate::tui::app::{App, Pane, Target};
+
+/// The width the current rack needs to show every id whole: its devices
+/// (unit column, glyph, id, PSU letters) and its PDU line, borders
+/// included. The layout gives it this much where there is room.
+pub fn wanted_width(app: &App) -> u16 {
+    let Some(r) = app.rack else { return 0 };
+    let g = app.model.graph();
+    let rack = &app.model.racks()[r];
+    let u_width = rack.height.to_string().len().max(2);
+    let longest = rack.devices().map(|d| g.id(d).len()).max().unwrap_or(0);
+    let devices = u_width + 1 + 2 + longest + 1 + 4;
+    let pdus: usize = rack.pdus.iter().map(|&p| g.id(p).len() + 3 + 2).sum();
+    let content = devices.max(pdus.saturating_sub(2));
+    u16::try_from(content + 2).unwrap_or(u16::MAX)
+}
 
 pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let Some(r) = app.rack else {
@@ -40,8 +55,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let g = app.model.graph();
     let focused = app.focus == Pane::Rack;
 
-    // The 0U PDUs on the first line, with their letters.
+    // The 0U PDUs on the first line, with their letters. Each gets an
+    // equal share of the line, and ids that share a long beginning keep
+    // their distinguishing end, so the B PDU never falls off.
     let mut pdus: Vec<Span> = Vec::new();
+    let pdu_ids: Vec<&str> = rack.pdus.iter().map(|&p| g.id(p)).collect();
+    let distinct_from = common_prefix(&pdu_ids);
+    let n_pdus = rack.pdus.len().max(1);
+    let pdu_room = ((inner.width as usize + 2) / n_pdus).saturating_sub(2 + 3);
     for (i, &p) in rack.pdus.iter().enumerate() {
         let st = app.state(p);
         let letter = rack.feed_letter(p).unwrap_or('?');
@@ -52,7 +73,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             format!("{letter}{} ", theme::state_glyph(st)),
             theme::glyph_style(st),
         ));
-        pdus.push(Span::styled(g.id(p).to_string(), theme::name_style(st)));
+        pdus.push(Span::styled(
+            shorten(g.id(p), pdu_room, distinct_from),
+            theme::name_style(st),
+        ));
     }
     if pdus.is_empty() {
         pdus.push(Span::styled("no rack PDUs", theme::dim()));
@@ -123,9 +147,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 let top =
                     dev.is_some_and(|x| x.u.saturating_add(x.height_u).saturating_sub(1) == u);
                 if top {
-                    let name = fit(
-                        &format!("{} {}", theme::state_glyph(st), g.id(d)),
-                        name_width,
+                    let name = format!(
+                        "{} {}",
+                        theme::state_glyph(st),
+                        shorten(g.id(d), name_width.saturating_sub(2), 0)
                     );
                     let pad = name_width.saturating_sub(name.chars().count());
                     spans.push(Span::styled(name, theme::name_style(st)));

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::theme;
-use crate::tui::app::{App, Tone};
+use crate::tui::app::{App, Pane, Tone};
 use crate::tui::keys;
 use crate::tui::update;
 use crate::wording::plural;
@@ -27,12 +27,46 @@ pub fn header(f: &mut Frame, area: Rect, app: &App) {
             theme::tone_style(Tone::Error),
         ));
     }
-    f.buffer_mut()
-        .set_line(area.x, area.y, &Line::from(spans), area.width);
+    // Panes the terminal is too small for, with the key that shows each:
+    // nothing disappears without a sign.
+    let hidden: Vec<String> = Pane::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| app.areas.get(**p).is_none())
+        .map(|(i, p)| format!("{} {}", i + 1, p.short_name()))
+        .collect();
+    let mut bar = if hidden.is_empty() {
+        String::new()
+    } else {
+        format!(" hidden: {} ", hidden.join(", "))
+    };
+    if bar.chars().count() > usize::from(area.width / 2) {
+        // Keys only on a narrow terminal; `?` lists what each shows.
+        let keys: Vec<String> = hidden
+            .iter()
+            .map(|h| h.split(' ').next().unwrap_or("").to_string())
+            .collect();
+        bar = format!(" hidden panes: {} ", keys.join(" "));
+    }
+    let bar_w = (bar.chars().count() as u16).min(area.width);
+    f.buffer_mut().set_line(
+        area.x,
+        area.y,
+        &Line::from(spans),
+        area.width.saturating_sub(bar_w),
+    );
+    if bar_w > 0 {
+        let bar = Line::from(Span::styled(
+            bar,
+            Style::new().fg(Color::Black).bg(Color::Yellow),
+        ));
+        f.buffer_mut()
+            .set_line(area.x + area.width - bar_w, area.y, &bar, bar_w);
+    }
 }
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App) {
-    let summary = summary_line(app);
+    let summary = fit_segments(summary_segments(app), area.width as usize);
     f.buffer_mut()
         .set_line(area.x, area.y, &summary, area.width);
     if area.height < 2 {
@@ -52,11 +86,86 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App) {
         .set_line(area.x, area.y + 1, &second, area.width);
 }
 
-/// The what-if summary: the events, critical services down, then counts.
+/// One part of the status bar. `rank` says which goes first when the bar
+/// is too narrow (the highest rank drops first, whole: never cut
+/// mid-word); `short` is a compact form tried before dropping.
+pub struct Segment {
+    pub rank: u8,
+    pub spans: Vec<Span<'static>>,
+    pub short: Option<Vec<Span<'static>>>,
+}
+
+fn seg(rank: u8, spans: Vec<Span<'static>>) -> Segment {
+    Segment {
+        rank,
+        spans,
+        short: None,
+    }
+}
+
+fn width_of(spans: &[Span<'_>]) -> usize {
+    spans.iter().map(|s| s.content.chars().count()).sum()
+}
+
+/// Lay the segments out in `width` cells: compact forms from the highest
+/// rank down, then drop whole segments from the highest rank down, until
+/// the rest fits. Rank 0 (what went critical) is never dropped, and is
+/// compacted only when everything else has gone.
+pub fn fit_segments(mut segments: Vec<Segment>, width: usize) -> Line<'static> {
+    let total = |s: &[Segment]| s.iter().map(|x| width_of(&x.spans)).sum::<usize>();
+    let mut order: Vec<usize> = (0..segments.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse((segments[i].rank, i)));
+    for &i in &order {
+        if total(&segments) <= width {
+            break;
+        }
+        if segments[i].rank > 0 {
+            if let Some(short) = segments[i].short.take() {
+                segments[i].spans = short;
+            }
+        }
+    }
+    let mut dropped = vec![false; segments.len()];
+    for &i in &order {
+        let fits = segments
+            .iter()
+            .zip(&dropped)
+            .filter(|(_, d)| !**d)
+            .map(|(s, _)| width_of(&s.spans))
+            .sum::<usize>()
+            <= width;
+        if fits || segments[i].rank == 0 {
+            break;
+        }
+        dropped[i] = true;
+    }
+    let mut kept: Vec<Segment> = segments
+        .into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(s, _)| s)
+        .collect();
+    if total(&kept) > width {
+        for s in kept.iter_mut() {
+            if let Some(short) = s.short.take() {
+                s.spans = short;
+            }
+        }
+    }
+    Line::from(kept.into_iter().flat_map(|s| s.spans).collect::<Vec<_>>())
+}
+
+/// The what-if summary as one line (everything, for tests and wide bars).
 pub fn summary_line(app: &App) -> Line<'static> {
+    fit_segments(summary_segments(app), usize::MAX)
+}
+
+/// The what-if summary: the events, critical services down, then counts,
+/// each a [`Segment`] ranked by what a planner needs most.
+pub fn summary_segments(app: &App) -> Vec<Segment> {
     let w = &app.whatif;
     let g = app.model.graph();
-    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut out: Vec<Segment> = Vec::new();
     if !w.is_active() {
         let base_trips = w.outcome.base_trips(&app.model.analysis);
         if !base_trips.is_empty() {
@@ -64,35 +173,58 @@ pub fn summary_line(app: &App) -> Line<'static> {
                 .iter()
                 .map(|t| format!("{} ({:.0}%)", g.id(t.node), t.load_pct()))
                 .collect();
-            spans.push(Span::styled(
-                " AS DESIGNED ",
-                Style::new().fg(Color::Black).bg(Color::Red),
+            out.push(seg(
+                0,
+                vec![Span::styled(
+                    " AS DESIGNED ",
+                    Style::new().fg(Color::Black).bg(Color::Red),
+                )],
             ));
-            spans.push(Span::styled(
-                format!(
-                    "  overloaded with nothing failed, tripped: {}",
-                    ids.join(", ")
-                ),
-                theme::critical(),
-            ));
-            return Line::from(spans);
+            out.push(Segment {
+                rank: 1,
+                spans: vec![Span::styled(
+                    format!(
+                        "  overloaded with nothing failed, tripped: {}",
+                        ids.join(", ")
+                    ),
+                    theme::critical(),
+                )],
+                short: Some(vec![Span::styled(
+                    format!(
+                        "  {} tripped on overload",
+                        plural(ids.len(), "element", "elements")
+                    ),
+                    theme::critical(),
+                )]),
+            });
+            return out;
         }
-        spans.push(Span::styled(
-            " AS DESIGNED ",
-            Style::new().fg(Color::Black).bg(Color::Green),
+        out.push(seg(
+            0,
+            vec![Span::styled(
+                " AS DESIGNED ",
+                Style::new().fg(Color::Black).bg(Color::Green),
+            )],
         ));
-        spans.push(Span::styled(
-            "  nothing failed. Select an element and press f to fail it, s to short a PSU",
-            theme::dim(),
-        ));
-        return Line::from(spans);
+        out.push(Segment {
+            rank: 5,
+            spans: vec![Span::styled(
+                "  nothing failed. Select an element and press f to fail it, s to short a PSU",
+                theme::dim(),
+            )],
+            short: Some(vec![Span::styled("  nothing failed", theme::dim())]),
+        });
+        return out;
     }
-    spans.push(Span::styled(
-        " WHAT-IF ",
-        Style::new()
-            .fg(Color::Black)
-            .bg(Color::Yellow)
-            .add_modifier(Modifier::BOLD),
+    out.push(seg(
+        0,
+        vec![Span::styled(
+            " WHAT-IF ",
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        )],
     ));
     let mut names: Vec<String> = w.events.iter().map(|e| e.describe(g)).collect();
     if let Some(p) = w.preview {
@@ -100,21 +232,46 @@ pub fn summary_line(app: &App) -> Line<'static> {
             names.push(format!("preview {}", p.describe(g)));
         }
     }
-    spans.push(Span::raw(format!(" {}", names.join(" + "))));
+    let mut events = vec![Span::raw(format!(" {}", names.join(" + ")))];
+    let mut events_short = vec![Span::raw(format!(
+        " {}",
+        plural(names.len(), "event", "events")
+    ))];
     if !w.cascade() {
-        spans.push(Span::styled(" (no cascade)", theme::dim()));
+        events.push(Span::styled(" (no cascade)", theme::dim()));
+        events_short.push(Span::styled(" (no cascade)", theme::dim()));
     }
+    out.push(Segment {
+        rank: 3,
+        spans: events,
+        short: Some(events_short),
+    });
     let o = &w.outcome;
     let down = &o.down;
-    spans.push(Span::styled(" │ ", theme::dim()));
     if down.critical.is_empty() {
-        spans.push(Span::styled("no critical service down", theme::good()));
+        out.push(seg(
+            0,
+            vec![
+                Span::styled(" │ ", theme::dim()),
+                Span::styled("no critical service down", theme::good()),
+            ],
+        ));
     } else {
         let ids: Vec<&str> = down.critical.iter().map(|&n| g.id(n)).collect();
-        spans.push(Span::styled(
-            format!("CRITICAL DOWN: {}", ids.join(", ")),
-            theme::critical(),
-        ));
+        out.push(Segment {
+            rank: 0,
+            spans: vec![
+                Span::styled(" │ ", theme::dim()),
+                Span::styled(
+                    format!("CRITICAL DOWN: {}", ids.join(", ")),
+                    theme::critical(),
+                ),
+            ],
+            short: Some(vec![
+                Span::styled(" │ ", theme::dim()),
+                Span::styled(format!("CRITICAL DOWN: {}", ids.len()), theme::critical()),
+            ]),
+        });
     }
     let mut trips: Vec<String> = o
         .short_trips
@@ -128,11 +285,17 @@ pub fn summary_line(app: &App) -> Line<'static> {
             .map(|t| format!("{} ({:.0}%, round {})", g.id(t.node), t.load_pct(), t.round)),
     );
     if !trips.is_empty() {
-        spans.push(Span::styled(" │ tripped: ", theme::dim()));
-        spans.push(Span::styled(
-            trips.join(", "),
-            Style::new().fg(Color::Magenta),
-        ));
+        out.push(Segment {
+            rank: 4,
+            spans: vec![
+                Span::styled(" │ tripped: ", theme::dim()),
+                Span::styled(trips.join(", "), Style::new().fg(Color::Magenta)),
+            ],
+            short: Some(vec![
+                Span::styled(" │ tripped: ", theme::dim()),
+                Span::styled(trips.len().to_string(), Style::new().fg(Color::Magenta)),
+            ]),
+        });
     }
     if !o.impact.overloaded.is_empty() {
         let over: Vec<String> = o
@@ -141,38 +304,62 @@ pub fn summary_line(app: &App) -> Line<'static> {
             .iter()
             .map(|t| format!("{} {:.0}%", g.id(t.node), t.load_pct()))
             .collect();
-        spans.push(Span::styled(" │ overloaded: ", theme::dim()));
-        spans.push(Span::styled(
-            over.join(", "),
-            Style::new().fg(Color::Magenta),
-        ));
+        out.push(Segment {
+            rank: 4,
+            spans: vec![
+                Span::styled(" │ overloaded: ", theme::dim()),
+                Span::styled(over.join(", "), Style::new().fg(Color::Magenta)),
+            ],
+            short: Some(vec![
+                Span::styled(" │ overloaded: ", theme::dim()),
+                Span::styled(over.len().to_string(), Style::new().fg(Color::Magenta)),
+            ]),
+        });
     }
     let mut parts: Vec<String> = Vec::new();
+    let mut short_parts: Vec<String> = Vec::new();
     let services = &down.services;
     if !services.is_empty() {
         let ids: Vec<&str> = services.iter().take(4).map(|&n| g.id(n)).collect();
         let more = if services.len() > 4 { ", …" } else { "" };
         let count = plural(services.len(), "service", "services");
         parts.push(format!("{count} ({}{more})", ids.join(", ")));
+        short_parts.push(count);
     }
     if !down.devices.is_empty() {
         parts.push(plural(down.devices.len(), "device", "devices"));
+        short_parts.push(plural(down.devices.len(), "device", "devices"));
     }
     if !down.power.is_empty() {
         parts.push(plural(down.power.len(), "element", "elements"));
+        short_parts.push(plural(down.power.len(), "element", "elements"));
     }
     if !parts.is_empty() {
-        spans.push(Span::styled(" │ down: ", theme::dim()));
-        spans.push(Span::styled(parts.join(", "), Style::new().fg(Color::Red)));
+        out.push(Segment {
+            rank: 1,
+            spans: vec![
+                Span::styled(" │ down: ", theme::dim()),
+                Span::styled(parts.join(", "), Style::new().fg(Color::Red)),
+            ],
+            short: Some(vec![
+                Span::styled(" │ down: ", theme::dim()),
+                Span::styled(short_parts.join(", "), Style::new().fg(Color::Red)),
+            ]),
+        });
     }
     if !o.impact.degraded.is_empty() {
-        spans.push(Span::styled(" │ degraded: ", theme::dim()));
-        spans.push(Span::styled(
-            o.impact.degraded.len().to_string(),
-            Style::new().fg(Color::Yellow),
+        out.push(seg(
+            2,
+            vec![
+                Span::styled(" │ degraded: ", theme::dim()),
+                Span::styled(
+                    o.impact.degraded.len().to_string(),
+                    Style::new().fg(Color::Yellow),
+                ),
+            ],
         ));
     }
-    Line::from(spans)
+    out
 }
 
 /// The question `q` asks before throwing a what-if away, with its keys.

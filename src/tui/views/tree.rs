@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::{block, fit, scroll_window, theme};
+use super::{block, fit, scroll_window, shorten, theme};
 use crate::engine::NodeKind;
 use crate::model::format::PowerKind;
 use crate::tui::app::{App, Pane};
@@ -50,6 +50,8 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
     // The dim description gives way first when the row is too wide, so the
     // id and the state word stay readable.
     let mut desc: Option<usize> = None;
+    // The id is shortened in the middle, never cut at its end.
+    let mut id_at: Option<usize> = None;
     let depth = row.depth.min(MAX_INDENT);
     let mut indent = "  ".repeat(depth as usize);
     if row.depth > MAX_INDENT {
@@ -86,6 +88,7 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
                 format!("{} ", theme::state_glyph(st)),
                 theme::glyph_style(st),
             ));
+            id_at = Some(spans.len());
             spans.push(Span::styled(group.id.clone(), theme::name_style(st)));
             desc = Some(spans.len());
             spans.push(Span::styled(
@@ -106,6 +109,7 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
             } else {
                 g.id(n).to_string()
             };
+            id_at = Some(spans.len());
             spans.push(Span::styled(id, theme::name_style(st)));
             let what = describe(app, row);
             if !what.is_empty() {
@@ -142,11 +146,11 @@ pub fn row_line(app: &App, row: &Row, width: usize) -> Line<'static> {
         if used < width {
             spans.push(Span::raw(" ".repeat(width - used)));
         }
-        cut(&mut spans, width);
+        cut(&mut spans, width, id_at);
         spans.push(l);
         return Line::from(spans);
     }
-    cut(&mut spans, width);
+    cut(&mut spans, width, id_at);
     Line::from(spans)
 }
 
@@ -174,19 +178,34 @@ fn load_column(app: &App, n: crate::engine::NodeId) -> Option<Span<'static>> {
 }
 
 /// Cut spans from the end so they fit `width` (the id, early in the row,
-/// survives longest).
-fn cut(spans: &mut [Span<'static>], width: usize) {
+/// survives longest). What follows the id (its state word) gives way
+/// first; the id itself (span `id_at`) is shortened in the middle so two
+/// siblings never read the same.
+fn cut(spans: &mut [Span<'static>], width: usize, id_at: Option<usize>) {
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if used > width {
-        let mut left = width;
-        for s in spans.iter_mut() {
-            let n = s.content.chars().count();
-            if n <= left {
-                left -= n;
-            } else {
-                s.content = fit(&s.content, left).into();
-                left = 0;
+    if used <= width {
+        return;
+    }
+    if let Some(i) = id_at {
+        let before: usize = spans[..i].iter().map(|s| s.content.chars().count()).sum();
+        let id_len = spans[i].content.chars().count();
+        if before + id_len >= width {
+            let room = width.saturating_sub(before);
+            spans[i].content = shorten(&spans[i].content, room, 0).into();
+            for s in spans[i + 1..].iter_mut() {
+                s.content = "".into();
             }
+            return;
+        }
+    }
+    let mut left = width;
+    for s in spans.iter_mut() {
+        let n = s.content.chars().count();
+        if n <= left {
+            left -= n;
+        } else {
+            s.content = fit(&s.content, left).into();
+            left = 0;
         }
     }
 }
