@@ -139,6 +139,58 @@ pub fn trip(
     Ok(Outcome::of_trip(&analysis.graph, &impact))
 }
 
+/// `faultline path`: the why-path of one node, under the given events.
+/// Exit 1 when the node is down (as designed or under the events).
+pub fn path(
+    file: &Path,
+    id: &str,
+    fails: &[String],
+    shorts: &[String],
+    format: Format,
+) -> Result<Outcome, Failure> {
+    let loaded = load(file)?;
+    let analysis = Analysis::new(&loaded.layout);
+    let g = &analysis.graph;
+    let mut errors = Vec::new();
+    let target = match g.node(id) {
+        Some(n) if g.is_visible(n) && !g.is_service(n) => Some(n),
+        Some(_) => {
+            errors.push(format!(
+                "\"{id}\" is a service: services take no power; ask about a device it needs"
+            ));
+            None
+        }
+        None => {
+            errors.push(analysis.parse_event(id).err().unwrap_or_else(|| {
+                format!("\"{id}\" is a common-cause group; ask about one of its members")
+            }));
+            None
+        }
+    };
+    let mut events: Vec<Event> = Vec::new();
+    let parsed = fails
+        .iter()
+        .map(|f| analysis.parse_event(f))
+        .chain(shorts.iter().map(|s| analysis.parse_short(s)));
+    for result in parsed {
+        match result {
+            Ok(e) => events.push(e),
+            Err(msg) => errors.push(msg),
+        }
+    }
+    let Some(target) = target.filter(|_| errors.is_empty()) else {
+        return Err(Failure::Refused(errors));
+    };
+    let outcome = crate::engine::Outcome::new(&analysis, &events, true);
+    let why = crate::engine::paths::why(&analysis, &outcome, target);
+    let text = match format {
+        Format::Human => report::path::human(g, &outcome, &why, &events),
+        Format::Json => report::path::json(g, &outcome, &why, &events),
+    };
+    print(&text)?;
+    Ok(Outcome::of_path(outcome.state(target).is_down()))
+}
+
 /// Target ids, one a line, from a file or `-` (standard input).
 pub fn read_targets(from: &Path) -> Result<Vec<String>, Failure> {
     let text = if from.as_os_str() == "-" {

@@ -57,6 +57,12 @@ impl Outcome {
         Outcome::failing_if(impact.down.iter().any(|&n| graph.is_critical(n)))
     }
 
+    /// `path`: the node asked about is down (as designed or under the
+    /// events given).
+    pub fn of_path(target_down: bool) -> Outcome {
+        Outcome::failing_if(target_down)
+    }
+
     /// `cuts`: some target has a single-event cut set.
     pub fn of_cuts(sets: &CutSets) -> Outcome {
         Outcome::failing_if(

@@ -72,6 +72,25 @@ pub enum Command {
         #[arg(long)]
         no_cascade: bool,
     },
+    /// Why is this down? Every power path from the sources to an element,
+    /// PSU or device with each element's state, where the paths meet (the
+    /// single point of failure), and, under the given failures, the chain
+    /// of cause.
+    Path {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// The power element, PSU (`device/psu`) or device to explain.
+        id: String,
+        /// Fail these first (elements, devices, PSUs or common-cause
+        /// groups), as `trip` does. Repeatable.
+        #[arg(long = "fail", value_name = "ID")]
+        fails: Vec<String>,
+        /// Short a PSU first, as `trip --short` does. Repeatable.
+        #[arg(long = "short", value_name = "DEVICE/PSU")]
+        shorts: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// List the minimal cut sets (single events and pairs) that take down
     /// each critical service, or the named targets. Computed on liveness,
     /// not on capacity.
@@ -233,6 +252,13 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             format,
             no_cascade,
         } => analyse::trip(&file, &ids, &shorts, format, !no_cascade),
+        Command::Path {
+            file,
+            id,
+            fails,
+            shorts,
+            format,
+        } => analyse::path(&file, &id, &fails, &shorts, format),
         Command::Cuts {
             file,
             order,

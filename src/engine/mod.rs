@@ -11,6 +11,7 @@ pub mod ids;
 pub mod impact;
 pub mod liveness;
 pub mod load;
+pub mod paths;
 pub mod racks;
 
 pub use cascade::{Trip, WhatIf};

@@ -4,6 +4,7 @@
 pub mod human;
 pub mod json;
 pub mod mef;
+pub mod path;
 
 /// How a command prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

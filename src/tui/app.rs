@@ -18,6 +18,15 @@ pub use super::tree::Target;
 /// A node's state under the what-if, as the engine works it out.
 pub use crate::engine::NodeState as State;
 
+/// The engine's why-path answer for one node, as the lines `faultline
+/// path` prints, kept while the panel is open.
+#[derive(Debug, Clone)]
+pub struct WhyPanel {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub scroll: u16,
+}
+
 /// Where the layout came from.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -126,6 +135,9 @@ pub struct App {
     /// The last accepted search, for `n` / `N`.
     pub(super) last_search: Option<(String, Vec<Target>, usize)>,
     pub help: Option<u16>,
+    /// The why panel (`w`): its title, its lines and how far it is
+    /// scrolled. It shares the help's keys.
+    pub why: Option<WhyPanel>,
     pub message: Option<(String, Tone)>,
     /// Diagnostics of an invalid file on disk; the last good model stays.
     pub reload_error: Option<String>,
@@ -175,6 +187,7 @@ impl App {
             search: None,
             last_search: None,
             help: None,
+            why: None,
             message: None,
             reload_error: None,
             watch,
@@ -370,6 +383,34 @@ impl App {
         self.whatif.preview = e;
         self.whatif.recompute(&self.model);
         self.refresh_radius();
+    }
+
+    /// `w`: ask the engine why the selection is (or would be) down.
+    pub fn open_why(&mut self) {
+        let Some(n) = self.selected_node() else {
+            self.say(
+                "select an element, PSU or device: w shows its power paths",
+                Tone::Warn,
+            );
+            return;
+        };
+        let g = self.model.graph();
+        if g.is_service(n) {
+            self.say(
+                "a service takes no power: select a device it needs and press w",
+                Tone::Warn,
+            );
+            return;
+        }
+        let outcome = &self.whatif.outcome;
+        let why = crate::engine::paths::why(&self.model.analysis, outcome, n);
+        let events = outcome.impact.events.clone();
+        let lines = crate::report::path::lines(g, outcome, &why, &events);
+        self.why = Some(WhyPanel {
+            title: format!("Why: {}", g.id(n)),
+            lines,
+            scroll: 0,
+        });
     }
 
     /// What quitting would throw away: the what-if events kept (a

@@ -36,6 +36,9 @@ pub enum Action {
     /// Show and focus one pane (the header says which are hidden).
     Focus(Pane),
     Search,
+    /// Why is the selection down: its power paths, where they meet, the
+    /// chain of cause.
+    Why,
     SearchNext,
     SearchPrev,
     Help,
@@ -163,6 +166,7 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('r')],                                A::Reset,         WHATIF,    "reset: clear every what-if event",                           Some("reset")),
     normal(&[ch('o')],                                A::ToggleCascade, WHATIF,    "overload cascade on / off (off: before any overload trip)",  None),
     normal(&[ch('/')],                                A::Search,        FIND,      "search ids (incremental)",                                   Some("search")),
+    normal(&[ch('w')],                                A::Why,           FIND,      "why: power paths, where they meet, the cause of a loss",     Some("why")),
     normal(&[ch('n')],                                A::SearchNext,    FIND,      "next search match",                                          None),
     normal(&[ch('N')],                                A::SearchPrev,    FIND,      "previous search match",                                      None),
     normal(&[ch('['), ch('<')],                       A::PrevRack,      FIND,      "previous rack",                                              None),
@@ -185,7 +189,7 @@ pub static BINDINGS: &[Binding] = &[
     reading(&[key(K::PageDown), ctrl('d'), ch(' ')],   A::PageDown,      HELPING,   "page down",                                                  None),
     reading(&[key(K::Home), ch('g')],                  A::Top,           HELPING,   "to the top",                                                 None),
     reading(&[key(K::End), ch('G')],                   A::Bottom,        HELPING,   "to the end",                                                 None),
-    reading(&[key(K::Esc), ch('?'), ch('q')],          A::Cancel,        HELPING,   "close the help",                                             Some("close")),
+    reading(&[key(K::Esc), ch('?'), ch('q'), ch('w')],           A::Cancel,        HELPING,   "close the help (or the why panel)",                           Some("close")),
     reading(&[ctrl('c')],                              A::QuitNow,       HELPING,   "quit at once",                                               None),
     asked(&[ch('y')],                                  A::ConfirmYes,    ASKED,     "yes: drop the what-if and quit",                             Some("drop and quit")),
     asked(&[ch('n'), key(K::Esc)],                     A::ConfirmNo,     ASKED,     "no: keep working",                                           Some("keep it")),

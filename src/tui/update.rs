@@ -29,7 +29,7 @@ pub fn handle(app: &mut App, ev: &TermEvent) {
 pub fn mode(app: &App) -> Mode {
     if app.confirm_quit {
         Mode::Confirm
-    } else if app.help.is_some() {
+    } else if app.help.is_some() || app.why.is_some() {
         Mode::Help
     } else if app.search.is_some() {
         Mode::Search
@@ -68,17 +68,31 @@ fn key(app: &mut App, k: &KeyEvent) {
 /// Run an action from the key table.
 pub fn perform(app: &mut App, mode: Mode, action: Action) {
     match mode {
-        Mode::Help => match action {
-            Action::Up => app.help = app.help.map(|s| s.saturating_sub(1)),
-            Action::Down => app.help = app.help.map(|s| s.saturating_add(1)),
-            // The drawing clamps to the last page, so "a lot" is the end.
-            Action::PageUp => app.help = app.help.map(|s| s.saturating_sub(HELP_PAGE)),
-            Action::PageDown => app.help = app.help.map(|s| s.saturating_add(HELP_PAGE)),
-            Action::Top => app.help = Some(0),
-            Action::Bottom => app.help = Some(u16::MAX),
-            Action::QuitNow => app.quit = true,
-            _ => app.help = None,
-        },
+        Mode::Help => {
+            // The help and the why panel scroll alike; the drawing clamps
+            // to the last page, so "a lot" is the end.
+            let scroll = match (&mut app.help, &mut app.why) {
+                (Some(s), _) => s,
+                (None, Some(w)) => &mut w.scroll,
+                (None, None) => return,
+            };
+            match action {
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::PageUp => *scroll = scroll.saturating_sub(HELP_PAGE),
+                Action::PageDown => *scroll = scroll.saturating_add(HELP_PAGE),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = u16::MAX,
+                Action::QuitNow => app.quit = true,
+                _ => {
+                    if app.help.is_some() {
+                        app.help = None;
+                    } else {
+                        app.why = None;
+                    }
+                }
+            }
+        }
         Mode::Search => match action {
             Action::SearchAccept => app.end_search(true),
             Action::SearchCancel => app.end_search(false),
@@ -122,6 +136,7 @@ fn normal(app: &mut App, action: Action) {
         Action::PrevPane => cycle_pane(app, false),
         Action::Focus(p) => set_focus(app, p),
         Action::Search => app.start_search(),
+        Action::Why => app.open_why(),
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
         Action::Help => app.help = Some(0),
@@ -411,13 +426,11 @@ fn mouse(app: &mut App, m: &MouseEvent) {
     if app.confirm_quit {
         return;
     }
-    if app.help.is_some() {
+    if app.help.is_some() || app.why.is_some() {
         match m.kind {
-            MouseEventKind::ScrollUp => app.help = app.help.map(|s| s.saturating_sub(WHEEL as u16)),
-            MouseEventKind::ScrollDown => {
-                app.help = app.help.map(|s| s.saturating_add(WHEEL as u16))
-            }
-            MouseEventKind::Down(_) => app.help = None,
+            MouseEventKind::ScrollUp => perform(app, Mode::Help, Action::Up),
+            MouseEventKind::ScrollDown => perform(app, Mode::Help, Action::Down),
+            MouseEventKind::Down(_) => perform(app, Mode::Help, Action::Cancel),
             _ => {}
         }
         return;

@@ -25,6 +25,7 @@ mod netbox;
 mod netbox_live;
 mod netbox_server;
 mod oracle;
+mod paths;
 mod properties;
 mod scram;
 mod trip;

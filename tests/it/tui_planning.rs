@@ -265,3 +265,45 @@ fn status_bar_drops_whole_segments_never_mid_word() {
         }
     }
 }
+
+#[test]
+fn w_on_db3_names_where_its_paths_meet() {
+    let mut app = demo();
+    search(&mut app, "db-3");
+    press(&mut app, KeyCode::Char('w'));
+    let screen = text(&mut app, 120, 40);
+    assert!(screen.contains("Why: db-3"), "{screen}");
+    assert!(
+        screen.contains("paths meet at pdu-r04-a (PDU): a single point of failure"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("tui_why_db3", text(&mut app, 120, 40));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.why.is_none() && !app.quit);
+}
+
+#[test]
+fn w_under_a_what_if_names_the_chain_of_cause() {
+    let mut app = demo();
+    search(&mut app, "cb-a-r07");
+    press(&mut app, KeyCode::Char('f'));
+    search(&mut app, "pdu-r07-b");
+    press(&mut app, KeyCode::Char('w'));
+    let screen = text(&mut app, 160, 40);
+    assert!(
+        screen.contains(
+            "pdu-r07-b is down because pdu-r07-b lost cb-b-r07, cb-b-r07 tripped in round 1 at 127%"
+        ),
+        "{screen}"
+    );
+    // The same answer as the CLI gives.
+    let cli = crate::util::faultline(&[
+        "path",
+        "layouts/demo.ron",
+        "pdu-r07-b",
+        "--fail",
+        "cb-a-r07",
+    ]);
+    let panel = app.why.as_ref().expect("the why panel").lines.join("\n");
+    assert_eq!(format!("{panel}\n"), cli.stdout);
+}

@@ -57,6 +57,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     if app.search.is_some() {
         overlay::search(f, body, app);
     }
+    if app.why.is_some() {
+        overlay::why(f, area, app);
+    }
     if app.help.is_some() {
         overlay::help(f, area, app);
     }

@@ -134,6 +134,52 @@ fn help_rows(width: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// The why panel: the engine's why-path lines, wrapped, scrollable, with
+/// where the view is in the title.
+pub fn why(f: &mut Frame, area: Rect, app: &mut App) {
+    let Some(panel) = app.why.as_mut() else {
+        return;
+    };
+    let width = area.width.saturating_sub(4).min(120);
+    let text_w = width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, l) in panel.lines.iter().enumerate() {
+        let style = if i == 0 {
+            theme::heading()
+        } else if l.contains(" is down because ") || l.contains("a single point of failure") {
+            theme::tone_style(Tone::Error)
+        } else {
+            Style::new()
+        };
+        let indent = l.len() - l.trim_start().len();
+        for (k, part) in wrap_words(l, text_w.saturating_sub(indent + 3))
+            .into_iter()
+            .enumerate()
+        {
+            let pad = if k == 0 { indent } else { indent + 3 };
+            lines.push(Line::styled(format!("{}{part}", " ".repeat(pad)), style));
+        }
+    }
+    // As tall as its lines, at most the screen.
+    let height = (lines.len() as u16)
+        .saturating_add(2)
+        .min(area.height.saturating_sub(2));
+    let area = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
+    let inner_height = height.saturating_sub(2);
+    let max = (lines.len() as u16).saturating_sub(inner_height);
+    panel.scroll = panel.scroll.min(max);
+    let scroll = panel.scroll;
+    let more = match (scroll > 0, scroll < max) {
+        (true, true) => " ↑↓",
+        (false, true) => " ↓",
+        (true, false) => " ↑",
+        (false, false) => "",
+    };
+    let title = format!(" {} (w or Esc closes){more} ", panel.title);
+    let inner = popup(f, area, &title);
+    f.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+}
+
 /// Greedy word wrap at `width` cells (a word longer than the width is cut).
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
