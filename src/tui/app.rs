@@ -141,6 +141,10 @@ pub struct App {
     pub message: Option<(String, Tone)>,
     /// Diagnostics of an invalid file on disk; the last good model stays.
     pub reload_error: Option<String>,
+    /// The file has not been valid since the view opened: the model is an
+    /// empty stand-in and the diagnostics take the screen until a save
+    /// makes the file valid.
+    pub never_valid: bool,
     /// Changes to the layout file, when there is one.
     pub(super) watch: Option<Watch>,
     pub areas: Areas,
@@ -190,6 +194,7 @@ impl App {
             why: None,
             message: None,
             reload_error: None,
+            never_valid: false,
             watch,
             areas: Areas::default(),
             confirm_quit: false,
@@ -199,6 +204,25 @@ impl App {
         if let Some(e) = app.watch.as_ref().and_then(|w| w.error.clone()) {
             app.say(e, Tone::Warn);
         }
+        app
+    }
+
+    /// Open on a file that is not a valid layout yet: show its diagnostics
+    /// and wait for a save that makes it valid (the watch reloads it).
+    pub fn waiting_for(path: &std::path::Path, diagnostics: String) -> App {
+        let name = path.display().to_string();
+        let stand_in = crate::model::load_str(
+            &name,
+            "Layout(name: \"(no valid version yet)\", power: [], racks: [])".to_string(),
+        )
+        .expect("the empty stand-in layout is valid");
+        let mut app = App::new(stand_in, Source::File(path.to_path_buf()));
+        app.reload_error = Some(diagnostics);
+        app.never_valid = true;
+        app.say(
+            format!("{name} is not a valid layout: fix it and save, the view is waiting"),
+            Tone::Error,
+        );
         app
     }
 

@@ -80,7 +80,20 @@ pub fn run(file: Option<&Path>) -> Result<u8, Refused> {
         Some(p) => model::load_path(p),
         None => demo(),
     };
-    let loaded = loaded.map_err(Refused::Layout)?;
+    // A file that exists but is not valid opens on its diagnostics and
+    // waits for a save that fixes it (on a terminal; a pipe gets the
+    // report and exit 2 as before). A file that cannot be read at all is
+    // refused: there is nothing to wait for.
+    let loaded = match (loaded, file) {
+        (Err(e @ model::LoadError::Invalid { .. }), Some(p)) if io::stdout().is_terminal() => {
+            let mut app = App::waiting_for(p, e.render(false));
+            return Ok(run_terminal(&mut app).unwrap_or_else(|e| {
+                let _ = writeln!(io::stderr(), "faultline: terminal error: {e}");
+                1
+            }));
+        }
+        (loaded, _) => loaded.map_err(Refused::Layout)?,
+    };
     if !io::stdout().is_terminal() {
         let shown = file.map_or_else(
             || "layouts/demo.ron".to_string(),

@@ -110,6 +110,7 @@ impl App {
         self.search = None;
         self.last_search = None;
         self.reload_error = None;
+        self.never_valid = false;
         match selected {
             Some(t) => self.select(t, via),
             None => self.sync_from_tree(),

@@ -307,3 +307,89 @@ fn w_under_a_what_if_names_the_chain_of_cause() {
     let panel = app.why.as_ref().expect("the why panel").lines.join("\n");
     assert_eq!(format!("{panel}\n"), cli.stdout);
 }
+
+/// `faultline FILE` on an invalid file opens on its diagnostics and waits;
+/// the save that fixes it brings the layout up. A missing file is still
+/// refused before the terminal is touched.
+#[test]
+fn pty_broken_file_opens_and_waits_for_a_fix() {
+    let good = std::fs::read_to_string("tests/fixtures/format-example.ron").expect("fixture");
+    let dir = std::env::temp_dir().join(format!("faultline-i18-wait-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("hall.ron");
+    std::fs::write(&path, good.replace("\"cb-a\", rack", "\"cb-x\", rack")).expect("write");
+    let shown = path.to_str().expect("utf-8 path");
+    let (mut pty, mut child) =
+        spawn_sized_in_pty(env!("CARGO_BIN_EXE_faultline"), &[shown], 30, 120);
+    pty.expect("not a valid layout yet");
+    pty.expect("unknown-ref");
+    pty.expect("cb-x");
+    assert!(child.try_wait().expect("wait").is_none(), "it waits");
+    std::fs::write(&path, &good).expect("fix");
+    pty.expect("Desktop VPN gateway rack");
+    pty.expect("Power tree");
+    pty.send("q");
+    assert_eq!(wait_exit(&mut child, &mut pty), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let missing = dir.join("missing.ron");
+    let (mut pty, mut child) = spawn_sized_in_pty(
+        env!("CARGO_BIN_EXE_faultline"),
+        &[missing.to_str().unwrap()],
+        30,
+        120,
+    );
+    assert_eq!(
+        wait_exit(&mut child, &mut pty),
+        2,
+        "a missing file is refused"
+    );
+    assert!(pty.contents().contains("missing.ron"), "{}", pty.contents());
+}
+
+/// The caret under a long line stays under its column: the diagnostics
+/// are not wrapped.
+#[test]
+fn invalid_file_caret_stays_under_its_column() {
+    let good = std::fs::read_to_string("tests/fixtures/format-example.ron").expect("fixture");
+    let dir = std::env::temp_dir().join(format!("faultline-i18-caret-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("hall.ron");
+    std::fs::write(&path, &good).expect("write");
+    let mut app = open(&path);
+    std::fs::write(&path, good.replace("\"cb-a\", rack", "\"cb-zz\", rack")).expect("write");
+    app.reload_from(&path);
+    // Narrow enough that the source line does not fit.
+    let screen = text(&mut app, 50, 30);
+    let lines: Vec<&str> = screen.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("input: \"cb-zz\""))
+        .unwrap_or_else(|| panic!("the source line is shown:\n{screen}"));
+    let col = lines[at].find("\"cb-zz\"").expect("the id on its line");
+    let caret = lines[at + 1].find('^').expect("a caret under it");
+    let cells = |s: &str, byte: usize| s[..byte].chars().count();
+    assert_eq!(
+        cells(lines[at + 1], caret),
+        cells(lines[at], col),
+        "the caret is under the id:\n{screen}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn no_critical_services_is_said_as_check_says_it() {
+    let loaded = faultline::model::load_str(
+        "none.ron",
+        r#"Layout(name: "no critical", power: [Utility(id: "u")], racks: [], services: [])"#
+            .to_string(),
+    )
+    .expect("valid");
+    let mut app = faultline::tui::App::new(loaded, faultline::tui::Source::Builtin);
+    let screen = text(&mut app, 120, 30);
+    assert!(screen.contains("No critical services declared"), "{screen}");
+    assert!(
+        !screen.contains("every critical service survives"),
+        "{screen}"
+    );
+}

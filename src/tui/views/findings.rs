@@ -47,8 +47,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     f.render_widget(b, area);
     let total = app.model.findings.len();
     if total == 0 {
+        // Say what `check` says: with no critical service there is
+        // nothing the claim would be about.
+        let text = if app.model.graph().critical_services().next().is_none() {
+            "No findings. No critical services declared: mark the services that must survive any single event with critical: true."
+        } else {
+            "No findings: every critical service survives any single event."
+        };
         f.render_widget(
-            Paragraph::new("No findings: every critical service survives any single event.")
+            Paragraph::new(text)
                 .style(theme::good())
                 .wrap(Wrap { trim: true }),
             inner,

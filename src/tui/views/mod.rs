@@ -51,7 +51,11 @@ pub fn draw(f: &mut Frame, app: &mut App) {
         }
     }
     status::draw(f, status_area, app);
-    if app.reload_error.is_some() && areas.get(Pane::Findings).is_none() {
+    if app.never_valid {
+        // Nothing valid to show: the diagnostics take the whole body.
+        f.render_widget(ratatui::widgets::Clear, body);
+        overlay::reload_error_in(f, body, app);
+    } else if app.reload_error.is_some() && areas.get(Pane::Findings).is_none() {
         overlay::reload_error(f, body, app);
     }
     if app.search.is_some() {

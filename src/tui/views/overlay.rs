@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{fit, theme};
 use crate::tui::app::{App, State, Target, Tone};
@@ -245,15 +245,19 @@ pub fn reload_error_in(f: &mut Frame, area: Rect, app: &App) {
     let Some(text) = &app.reload_error else {
         return;
     };
+    let title = if app.never_valid {
+        " The file is not a valid layout yet: fix it and save, this view is waiting "
+    } else {
+        " The file on disk is invalid: showing the last good version "
+    };
     let b = Block::bordered()
         .border_style(theme::tone_style(Tone::Error))
-        .title(
-            Line::from(" The file on disk is invalid: showing the last good version ")
-                .style(theme::tone_style(Tone::Error)),
-        );
+        .title(Line::from(title).style(theme::tone_style(Tone::Error)));
     let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
     f.render_widget(
-        Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
+        // Not wrapped: a caret line must stay under the column it points
+        // at, and a wrapped source line would move it.
+        Paragraph::new(lines).block(b),
         area,
     );
 }

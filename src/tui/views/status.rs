@@ -21,7 +21,12 @@ pub fn header(f: &mut Frame, area: Rect, app: &App) {
         Span::styled(app.model.loaded.layout.name.clone(), theme::heading()),
         Span::styled(format!("  {}", app.source_name()), theme::dim()),
     ];
-    if app.reload_error.is_some() {
+    if app.never_valid {
+        spans.push(Span::styled(
+            "  not a valid layout yet: waiting for a save",
+            theme::tone_style(Tone::Error),
+        ));
+    } else if app.reload_error.is_some() {
         spans.push(Span::styled(
             "  file on disk is invalid: showing the last good version",
             theme::tone_style(Tone::Error),
