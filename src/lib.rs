@@ -13,6 +13,7 @@ pub mod r#gen;
 pub mod import;
 pub mod model;
 pub mod report;
+pub mod scenario;
 pub mod suggest;
 pub mod tui;
 pub mod wording;

@@ -107,16 +107,27 @@ pub fn trip(
     shorts: &[String],
     format: Format,
     cascade: bool,
+    scenario: Option<&Path>,
 ) -> Result<Outcome, Failure> {
     let loaded = load(file)?;
-    if ids.is_empty() && shorts.is_empty() {
+    if ids.is_empty() && shorts.is_empty() && scenario.is_none() {
         return Err(Failure::refused(
-            "name at least one id to fail, or --short DEVICE/PSU",
+            "name at least one id to fail, --short DEVICE/PSU, or --scenario FILE",
         ));
     }
     let analysis = Analysis::new(&loaded.layout);
     let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
+    let mut cascade = cascade;
+    if let Some(path) = scenario {
+        let saved = crate::scenario::Scenario::read(path).map_err(Failure::refused)?;
+        // A scenario saved with the cascade off replays without it.
+        cascade &= saved.cascade;
+        match saved.resolve(&analysis) {
+            Ok(evs) => events.extend(evs),
+            Err(msgs) => errors.extend(msgs),
+        }
+    }
     let parsed = ids
         .iter()
         .map(|id| analysis.parse_event(id))

@@ -71,6 +71,9 @@ pub enum Command {
         /// Show the state before any overload trips (liveness only).
         #[arg(long)]
         no_cascade: bool,
+        /// Replay a saved what-if (`S` in the interactive view) as well.
+        #[arg(long, value_name = "FILE")]
+        scenario: Option<PathBuf>,
     },
     /// Why is this down? Every power path from the sources to an element,
     /// PSU or device with each element's state, where the paths meet (the
@@ -251,7 +254,15 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             shorts,
             format,
             no_cascade,
-        } => analyse::trip(&file, &ids, &shorts, format, !no_cascade),
+            scenario,
+        } => analyse::trip(
+            &file,
+            &ids,
+            &shorts,
+            format,
+            !no_cascade,
+            scenario.as_deref(),
+        ),
         Command::Path {
             file,
             id,

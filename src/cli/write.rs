@@ -2,7 +2,7 @@
 //! layout) and `gen` (a synthetic hall). Every write is checked: a full
 //! disk is the command's failure, never a silent success.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::exit::{Failure, Outcome, print};
 use super::{ExportFormat, GenFormat};
@@ -66,32 +66,7 @@ pub fn gen_layout(
     Ok(Outcome::Clean)
 }
 
-/// Do two paths name one existing file?
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
+pub use crate::scenario::same_file;
 
-/// Write to a temporary file beside `path`, then rename it into place: an
-/// interrupted run leaves the old file (if any) intact.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("the output path names no file"))?;
-    let tmp = dir.join(format!(
-        ".{}.faultline-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+/// Shared with the interactive view's scenario files.
+pub use crate::scenario::write_atomically;

@@ -194,6 +194,12 @@ impl WhatIf {
         on
     }
 
+    /// Replace the events with a loaded scenario's (undoable).
+    pub fn replace(&mut self, events: Vec<Event>, cascade: bool, model: &Model) {
+        self.outcome.cascade = cascade;
+        self.set(events, model);
+    }
+
     pub fn reset(&mut self, model: &Model) -> bool {
         if self.events.is_empty() && self.preview.is_none() {
             return false;

@@ -150,6 +150,8 @@ pub struct App {
     pub areas: Areas,
     /// `q` asked "drop N what-if events? y/n" and waits for the answer.
     pub confirm_quit: bool,
+    /// The what-if changed since it was last saved or loaded.
+    pub unsaved: bool,
     pub quit: bool,
 }
 
@@ -198,6 +200,7 @@ impl App {
             watch,
             areas: Areas::default(),
             confirm_quit: false,
+            unsaved: false,
             quit: false,
         };
         app.sync_from_tree();
@@ -363,6 +366,7 @@ impl App {
     // ---- what-if ---------------------------------------------------------
 
     pub fn toggle_event(&mut self, e: Event) {
+        self.unsaved = true;
         let on = self.whatif.toggle(e, &self.model);
         let what = e.describe(self.model.graph());
         let mut text = if on {
@@ -391,6 +395,7 @@ impl App {
     pub fn keep_preview(&mut self) {
         if let Some(p) = self.whatif.preview.take() {
             if !self.whatif.events.contains(&p) {
+                self.unsaved = true;
                 self.whatif.toggle(p, &self.model);
             } else {
                 self.whatif.recompute(&self.model);
@@ -437,10 +442,81 @@ impl App {
         });
     }
 
+    /// Where `S` and `L` keep this layout's what-if.
+    pub fn scenario_path(&self) -> PathBuf {
+        match &self.source {
+            Source::File(p) => crate::scenario::default_path(Some(p)),
+            Source::Builtin => crate::scenario::default_path(None),
+        }
+    }
+
+    /// `S`: write the what-if beside the layout, atomically; never over
+    /// the layout itself.
+    pub fn save_scenario(&mut self) {
+        let path = self.scenario_path();
+        if let Source::File(layout) = &self.source {
+            if crate::scenario::same_file(layout, &path) {
+                self.say(
+                    "the scenario file would be the layout: not written",
+                    Tone::Error,
+                );
+                return;
+            }
+        }
+        let g = self.model.graph();
+        let name = self.source_name().to_string();
+        let saved =
+            crate::scenario::Scenario::of(g, &name, &self.whatif.events, self.whatif.cascade());
+        match crate::scenario::write_atomically(&path, saved.to_ron().as_bytes()) {
+            Ok(()) => {
+                let n = crate::wording::plural(self.whatif.events.len(), "event", "events");
+                self.say(
+                    format!(
+                        "saved {n} to {} (L loads it; faultline trip FILE --scenario it)",
+                        path.display()
+                    ),
+                    Tone::Info,
+                );
+                self.unsaved = false;
+            }
+            Err(e) => self.say(
+                format!("could not write {}: {e}", path.display()),
+                Tone::Error,
+            ),
+        }
+    }
+
+    /// `L`: replace the what-if with the saved one.
+    pub fn load_scenario(&mut self) {
+        let path = self.scenario_path();
+        let loaded = crate::scenario::Scenario::read(&path).and_then(|s| {
+            s.resolve(&self.model.analysis)
+                .map(|events| (events, s.cascade))
+                .map_err(|errors| errors.join("; "))
+        });
+        match loaded {
+            Ok((events, cascade)) => {
+                let n = crate::wording::plural(events.len(), "event", "events");
+                self.whatif.replace(events, cascade, &self.model);
+                self.refresh_radius();
+                self.unsaved = false;
+                self.say(
+                    format!("loaded {n} from {} (u undoes)", path.display()),
+                    Tone::Info,
+                );
+            }
+            Err(e) => self.say(e, Tone::Error),
+        }
+    }
+
     /// What quitting would throw away: the what-if events kept (a
     /// preview is not kept work).
     pub fn unsaved_events(&self) -> usize {
-        self.whatif.events.len()
+        if self.unsaved {
+            self.whatif.events.len()
+        } else {
+            0
+        }
     }
 
     /// `q`: quit, or ask first when a what-if would be lost.

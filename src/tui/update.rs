@@ -151,6 +151,8 @@ fn normal(app: &mut App, action: Action) {
             let changed = app.whatif.undo(&app.model);
             after_change(app, changed, "undone", "nothing to undo");
         }
+        Action::SaveScenario => app.save_scenario(),
+        Action::LoadScenario => app.load_scenario(),
         Action::Reset => {
             let changed = app.whatif.reset(&app.model);
             let done = "what-if cleared (u brings it back)";
@@ -185,6 +187,7 @@ fn normal(app: &mut App, action: Action) {
 /// Say what an undo or reset did, and recompute the radius if it did.
 fn after_change(app: &mut App, changed: bool, done: &str, nothing: &str) {
     if changed {
+        app.unsaved = true;
         app.refresh_radius();
     }
     app.say(if changed { done } else { nothing }, Tone::Info);
