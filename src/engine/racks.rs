@@ -83,6 +83,33 @@ impl RackIndex {
         None
     }
 
+    /// The first rack below power element `n` (the rack of the first
+    /// placed PDU or device it feeds, breadth first), for a view that
+    /// follows a breaker to the rack it serves. Looks at a bounded number
+    /// of nodes: a UPS of a large hall feeds thousands of racks, and any
+    /// of them would do.
+    pub fn rack_below(&self, g: &Graph, n: NodeId) -> Option<usize> {
+        let mut queue = std::collections::VecDeque::from([n]);
+        let mut seen = rustc_hash::FxHashSet::default();
+        while let Some(x) = queue.pop_front() {
+            if seen.len() > 4096 {
+                break;
+            }
+            if !seen.insert(x) {
+                continue;
+            }
+            if x != n {
+                if let Some(r) = self.rack_of(g, x) {
+                    return Some(r);
+                }
+            }
+            if g.is_power(x) {
+                queue.extend(g.consumers(x).iter().copied());
+            }
+        }
+        None
+    }
+
     /// A device's rack and its position in the rack's device list.
     pub fn slot_of(&self, g: &Graph, device: NodeId) -> Option<(usize, usize)> {
         if !g.is_device(device) {

@@ -181,16 +181,16 @@ pub fn json(g: &Graph, outcome: &Outcome, why: &WhyPath, events: &[Event]) -> St
                         out.lost = ids(inputs);
                     }
                     Reason::ShortTrip { psu } => {
-                        out.reason = "short-trip";
+                        out.reason = "tripped-by-short";
                         out.psu = Some(g.id(*psu).to_string());
                     }
                     Reason::Overload { round, load_pct } => {
-                        out.reason = "overload";
+                        out.reason = "tripped-on-overload";
                         out.round = Some(*round);
                         out.load_pct = Some(round1(*load_pct));
                     }
                     Reason::BaseOverload { load_pct } => {
-                        out.reason = "overload-as-designed";
+                        out.reason = "tripped-as-designed";
                         out.load_pct = Some(round1(*load_pct));
                     }
                 }

@@ -260,7 +260,13 @@ impl App {
         self.selected_via = via;
         self.rack_follow = true;
         if let Target::Node(n) = t {
-            if let Some(r) = self.model.rack_of(n) {
+            let g = self.model.graph();
+            let rack = self.model.rack_of(n).or_else(|| {
+                g.is_power(n)
+                    .then(|| self.model.analysis.racks.rack_below(g, n))
+                    .flatten()
+            });
+            if let Some(r) = rack {
                 if self.rack != Some(r) {
                     self.rack = Some(r);
                     self.rack_offset = 0;

@@ -168,7 +168,7 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('u'), ctrl('z')],                     A::Undo,          WHATIF,    "undo the last what-if change",                               Some("undo")),
     normal(&[ch('r')],                                A::Reset,         WHATIF,    "reset: clear every what-if event",                           Some("reset")),
     normal(&[ch('S')],                                A::SaveScenario,  WHATIF,    "save the what-if beside the layout (LAYOUT.scenario.ron)",   None),
-    normal(&[ch('L')],                                A::LoadScenario,  WHATIF,    "load the saved what-if (replaces the current one; u undoes)", None),
+    normal(&[ch('L')],                                A::LoadScenario,  WHATIF,    "load the saved what-if in place of this one (u undoes)", None),
     normal(&[ch('o')],                                A::ToggleCascade, WHATIF,    "overload cascade on / off (off: before any overload trip)",  None),
     normal(&[ch('/')],                                A::Search,        FIND,      "search ids (incremental)",                                   Some("search")),
     normal(&[ch('w')],                                A::Why,           FIND,      "why: power paths, where they meet, the cause of a loss",     Some("why")),

@@ -208,7 +208,31 @@ fn toggle_fail(app: &mut App) {
 /// plain "what if this server's breaker trips" question.
 fn trip_above(app: &mut App) {
     let g = app.model.graph();
-    let protective = app.selected_node().filter(|&n| g.is_protective(n));
+    // A breaker or a rated panel trips itself; anything else (a UPS, a
+    // source) is not "the breaker protecting the selection": `f` fails it.
+    let trips_itself = |n| {
+        g.is_protective(n)
+            && matches!(
+                g.power_kind(n),
+                Some(
+                    crate::model::format::PowerKind::Breaker
+                        | crate::model::format::PowerKind::Panel
+                )
+            )
+    };
+    if let Some(n) = app
+        .selected_node()
+        .filter(|&n| g.is_power(n) && !trips_itself(n))
+    {
+        let msg = format!(
+            "{} is a {}, not a breaker: t trips the breaker protecting a device or PSU; f fails it",
+            g.id(n),
+            app.kind_label(n)
+        );
+        app.say(msg, Tone::Warn);
+        return;
+    }
+    let protective = app.selected_node().filter(|&n| trips_itself(n));
     match protective.map_or_else(|| app.short_target(), Ok) {
         Ok(n) => match app.model.analysis.trip_event(n, app.whatif.cascade()) {
             Some(e) => app.toggle_event(e),

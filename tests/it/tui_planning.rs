@@ -479,3 +479,38 @@ fn saved_scenario_reloads_to_the_same_screen_and_replays_in_trip() {
     assert!(bad.stderr.contains("not a scenario"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn t_on_a_ups_does_not_fail_it() {
+    let mut app = demo();
+    search(&mut app, "ups-a");
+    press(&mut app, KeyCode::Char('t'));
+    assert!(app.whatif.events.is_empty(), "t on a UPS changes nothing");
+    let (msg, _) = app.message.clone().expect("a message");
+    assert!(msg.contains("not a breaker"), "{msg}");
+    search(&mut app, "cb-a-r07");
+    press(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.whatif.events.len(), 1, "t on a breaker trips it");
+}
+
+#[test]
+fn selecting_a_breaker_shows_the_rack_it_feeds() {
+    let mut app = demo();
+    search(&mut app, "cb-a-r07");
+    let rack = app.rack.expect("a rack");
+    assert_eq!(app.model.racks()[rack].id, "r07");
+}
+
+#[test]
+fn inspector_shows_each_psu_state() {
+    let mut app = demo();
+    search(&mut app, "db-1/psu1");
+    press(&mut app, KeyCode::Char('s'));
+    search(&mut app, "db-1");
+    let screen = text(&mut app, 160, 48);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("psu1") && l.contains("psu2") && l.contains("of"))
+        .unwrap_or_else(|| panic!("a PSU group line:\n{screen}"));
+    assert!(line.contains("psu1 failed"), "{line}");
+}

@@ -308,7 +308,17 @@ fn input_line(app: &App, g: &Graph, n: NodeId, label: &str) -> Line<'static> {
             } else {
                 g.id(m).to_string()
             };
+            // Each member's own state: after a short in psu1, "any of"
+            // must not read as it did before.
+            l.push(Span::styled(
+                format!("{} ", theme::state_glyph(ms)),
+                theme::glyph_style(ms),
+            ));
             l.push(Span::styled(id, theme::name_style(ms)));
+            let word = theme::state_word(ms);
+            if !word.is_empty() {
+                l.push(Span::styled(format!(" {word}"), theme::glyph_style(ms)));
+            }
         }
         if members.len() > LIST_MAX {
             l.push(Span::styled(
