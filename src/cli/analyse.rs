@@ -22,29 +22,52 @@ fn load(file: &Path) -> Result<Loaded, Failure> {
     Ok(model::load_path(file)?)
 }
 
-/// A layout loaded and analysed, timed phase by phase when asked.
-fn load_and_analyse(file: &Path, phases: &mut Phases) -> Result<(Loaded, Analysis), Failure> {
+/// A layout loaded and analysed, timed phase by phase when asked; with
+/// `--out`, the window's analysis and the layout's own.
+fn load_and_analyse(
+    file: &Path,
+    phases: &mut Phases,
+    out: &[String],
+) -> Result<(Loaded, Analysis, Option<Analysis>), Failure> {
     let loaded = load(file)?;
     phases.done("load");
-    let analysis = Analysis::new(&loaded.layout);
+    let (layout_analysis, window) = super::plan::analyse(&loaded.layout, out)?;
     phases.done("analysis");
-    Ok((loaded, analysis))
+    Ok(match window {
+        Some(w) => (loaded, w, Some(layout_analysis)),
+        None => (loaded, layout_analysis, None),
+    })
 }
 
-pub fn check(file: &Path, format: Format, fail_on: Severity) -> Result<Outcome, Failure> {
+pub fn check(
+    file: &Path,
+    format: Format,
+    fail_on: Severity,
+    out: &[String],
+) -> Result<Outcome, Failure> {
     let mut phases = Phases::from_env();
-    let (loaded, analysis) = load_and_analyse(file, &mut phases)?;
+    let (loaded, analysis, layout_analysis) = load_and_analyse(file, &mut phases, out)?;
     let found = findings::check(&loaded, &analysis);
     let tier = findings::tier::estimate(&analysis, &found);
+    let window = match &layout_analysis {
+        Some(layout_analysis) => Some(super::plan::window_of(layout_analysis, out, &found)?),
+        None => None,
+    };
     phases.done("findings");
-    let text = match format {
+    let mut text = match format {
         Format::Human => report::human::check(&loaded, &found, &tier, stdout_colour()),
         Format::Json => report::json::check(&loaded, &found, &tier),
     };
+    if let (Some(w), Some(la)) = (&window, &layout_analysis) {
+        text = match format {
+            Format::Human => format!("{}\n\n{text}", w.headline(la)),
+            Format::Json => report::window::add_to(&text, report::window::json(la, w)),
+        };
+    }
     print(&text)?;
     phases.done("report");
     let outcome = Outcome::of_check(&found, fail_on);
-    exit_without_freeing((loaded, analysis, found));
+    exit_without_freeing((loaded, analysis, found, layout_analysis));
     Ok(outcome)
 }
 
@@ -238,9 +261,10 @@ pub fn cuts(
     order: u32,
     target_ids: &[String],
     format: Format,
+    out: &[String],
 ) -> Result<Outcome, Failure> {
     let mut phases = Phases::from_env();
-    let (loaded, analysis) = load_and_analyse(file, &mut phases)?;
+    let (loaded, analysis, _) = load_and_analyse(file, &mut phases, out)?;
     let g = &analysis.graph;
     let targets: Vec<NodeId> = if target_ids.is_empty() {
         g.critical_services().collect()

@@ -9,6 +9,7 @@
 mod analyse;
 pub mod exit;
 mod import;
+mod plan;
 mod write;
 
 use std::path::PathBuf;
@@ -53,6 +54,11 @@ pub enum Command {
         /// The lowest severity that makes the exit status 1.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
+        /// A maintenance window: take this power element, device or PSU
+        /// out of service and report what one event does during the
+        /// window. Repeatable.
+        #[arg(long = "out", value_name = "ID")]
+        out: Vec<String>,
     },
     /// Show the blast radius of failing elements, PSUs, devices or
     /// common-cause groups (all at once).
@@ -114,6 +120,32 @@ pub enum Command {
         targets_from: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Cut sets during a maintenance window with this element out of
+        /// service. Repeatable.
+        #[arg(long = "out", value_name = "ID")]
+        out: Vec<String>,
+    },
+    /// Failover-safe headroom of every rated element and rack: what each
+    /// can still take so that no single event leaves an element above its
+    /// continuous rating; and stranded capacity (space without power,
+    /// power without space).
+    Headroom {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// Only these racks in the rack table (elements are all listed).
+        /// Repeatable.
+        #[arg(long = "rack", value_name = "ID")]
+        racks: Vec<String>,
+        /// A rack with free U but less headroom than this (watts) is
+        /// stranded space.
+        #[arg(long, value_name = "W", default_value_t = 500.0, value_parser = parse_watts)]
+        stranded_below: f64,
+        /// Headroom during a maintenance window with this element out of
+        /// service. Repeatable.
+        #[arg(long = "out", value_name = "ID")]
+        out: Vec<String>,
+        #[arg(long, value_enum, default_value_t = plan::PlanFormat::Human)]
+        format: plan::PlanFormat,
     },
     /// Write the layout in another format: an Open-PSA MEF fault tree for
     /// reliability tools (SCRAM, XFTA), or the layout itself as JSON.
@@ -198,6 +230,13 @@ pub enum GenFormat {
     Json,
 }
 
+fn parse_watts(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1e9).contains(&x) => Ok(x),
+        _ => Err(format!("expected watts from 0 to 1e9, got \"{s}\"")),
+    }
+}
+
 fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
@@ -247,7 +286,8 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             file,
             format,
             fail_on,
-        } => analyse::check(&file, format, fail_on.severity()),
+            out,
+        } => analyse::check(&file, format, fail_on.severity(), &out),
         Command::Trip {
             file,
             ids,
@@ -276,12 +316,20 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             mut targets,
             targets_from,
             format,
+            out,
         } => {
             if let Some(from) = targets_from {
                 targets.extend(analyse::read_targets(&from)?);
             }
-            analyse::cuts(&file, order, &targets, format)
+            analyse::cuts(&file, order, &targets, format, &out)
         }
+        Command::Headroom {
+            file,
+            racks,
+            stranded_below,
+            out,
+            format,
+        } => plan::headroom(&file, &racks, stranded_below, &out, format),
         Command::Export {
             file,
             format,

@@ -58,7 +58,13 @@ impl Event {
 /// first breaker, rated panel, UPS or source. Through a transfer switch the
 /// walk follows the input active in the base state.
 pub fn protective_device(graph: &Graph, base: &BaseState, psu: NodeId) -> Option<NodeId> {
-    let mut n = *graph.inputs(psu).first()?;
+    protective_above(graph, base, *graph.inputs(psu).first()?)
+}
+
+/// Where a short in a PSU plugged into `feed` trips (see
+/// [`protective_device`]): also for a PSU not in the layout yet.
+pub fn protective_above(graph: &Graph, base: &BaseState, feed: NodeId) -> Option<NodeId> {
+    let mut n = feed;
     // A chain can be no longer than the number of power elements.
     for _ in 0..=graph.power.len() {
         if graph.has_outlet_breakers(n) {

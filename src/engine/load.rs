@@ -134,6 +134,12 @@ impl Flow {
         &self.load
     }
 
+    /// Nodes whose load or input may differ from the flow as computed
+    /// (everything an update touched since the last reset).
+    pub fn changed(&self) -> &[NodeId] {
+        &self.dirty
+    }
+
     /// Power elements whose load rose in the last [`Flow::update`].
     pub fn increased(&self) -> &[NodeId] {
         &self.increased

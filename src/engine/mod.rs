@@ -7,6 +7,7 @@ pub mod cascade;
 pub mod cuts;
 pub mod events;
 pub mod graph;
+pub mod headroom;
 pub mod ids;
 pub mod impact;
 pub mod liveness;
@@ -62,8 +63,19 @@ pub struct Impact {
 
 impl Analysis {
     pub fn new(layout: &Layout) -> Analysis {
-        let graph = Graph::build(layout);
-        let liveness_base = BaseState::compute(&graph);
+        Analysis::out_of_service(layout, Graph::build(layout), &[])
+    }
+
+    /// The analysis of a maintenance window: `out` (power elements, PSUs
+    /// or devices of `graph`, the layout's graph) are out of service in
+    /// the base state, so every question is asked of the window.
+    pub fn out_of_service(layout: &Layout, graph: Graph, out: &[NodeId]) -> Analysis {
+        let mut failed = vec![false; graph.len()];
+        for &n in out {
+            failed[n as usize] = true;
+        }
+        let (live, live_inputs) = liveness::evaluate(&graph, &failed);
+        let liveness_base = BaseState { live, live_inputs };
         let liveness_flow = Flow::compute(&graph, &liveness_base.live);
         let (base, base_trips) = {
             let mut w = WhatIf::new(&graph, &liveness_base, liveness_flow.clone());

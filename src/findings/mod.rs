@@ -5,6 +5,7 @@
 mod base;
 mod sweep;
 pub mod tier;
+pub mod window;
 
 use rustc_hash::FxHashMap as HashMap;
 
