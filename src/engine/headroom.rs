@@ -22,7 +22,7 @@
 //! Failing a device only lowers loads, so those events are skipped.
 
 use super::graph::{Graph, NodeId};
-use super::load::{Flow, LIMIT_TOLERANCE};
+use super::load::Flow;
 use super::{Analysis, Event, events};
 use crate::model::format::Layout;
 
@@ -156,11 +156,11 @@ impl Paths {
     }
 }
 
-/// What an element can still take: its limit (with the project's
-/// rounding tolerance, so "exactly at the limit" is within it) minus its
-/// load.
+/// What an element can still take before it exceeds its limit. A
+/// device of exactly this share lands on the limit, which
+/// [`super::load::exceeds`] does not count as above it.
 fn slack(limit_w: f64, load_w: f64) -> f64 {
-    limit_w + limit_w.abs().max(1.0) * LIMIT_TOLERANCE * 0.5 - load_w
+    limit_w - load_w
 }
 
 /// A rack's candidate feeds: the PDUs placed in it, then the feeds its

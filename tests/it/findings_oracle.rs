@@ -22,7 +22,7 @@ use crate::oracle::{Live, Oracle, Rng, random_layout};
 /// exact).
 const TOLERANCE: f64 = 1e-9;
 
-fn exceeds(value: f64, limit: f64) -> bool {
+pub(crate) fn exceeds(value: f64, limit: f64) -> bool {
     value > limit + limit.abs().max(1.0) * TOLERANCE
 }
 
@@ -36,12 +36,12 @@ type Key = (
     String,
 );
 
-struct Findings<'a> {
-    o: Oracle<'a>,
+pub(crate) struct Findings<'a> {
+    pub(crate) o: Oracle<'a>,
     /// Power elements in the layout's order, which random layouts keep
     /// topological (everything draws from what was made before it).
-    power: Vec<&'a PowerElement>,
-    capacity: HashMap<&'a str, f64>,
+    pub(crate) power: Vec<&'a PowerElement>,
+    pub(crate) capacity: HashMap<&'a str, f64>,
     /// Every power element below each one (fed by it, directly or not).
     below: HashMap<&'a str, HashSet<&'a str>>,
     critical: HashSet<&'a str>,
@@ -49,14 +49,14 @@ struct Findings<'a> {
     service_ids: HashSet<&'a str>,
 }
 
-struct State {
-    live: Live,
-    load: HashMap<String, f64>,
-    trips: Vec<String>,
+pub(crate) struct State {
+    pub(crate) live: Live,
+    pub(crate) load: HashMap<String, f64>,
+    pub(crate) trips: Vec<String>,
 }
 
 impl<'a> Findings<'a> {
-    fn new(layout: &'a Layout) -> Self {
+    pub(crate) fn new(layout: &'a Layout) -> Self {
         let power: Vec<&PowerElement> = layout.power.iter().collect();
         let index: HashMap<&str, usize> =
             power.iter().enumerate().map(|(i, p)| (p.id(), i)).collect();
@@ -117,7 +117,7 @@ impl<'a> Findings<'a> {
     }
 
     /// analysis.md, "Load and capacity".
-    fn loads(&self, live: &Live) -> HashMap<String, f64> {
+    pub(crate) fn loads(&self, live: &Live) -> HashMap<String, f64> {
         let mut load: HashMap<String, f64> = self
             .power
             .iter()
@@ -152,7 +152,7 @@ impl<'a> Findings<'a> {
 
     /// Events, then overload trips round by round: each round trips the
     /// overloaded live elements with no overloaded live element below.
-    fn cascade(&self, failed: &HashSet<String>) -> State {
+    pub(crate) fn cascade(&self, failed: &HashSet<String>) -> State {
         let mut failed = failed.clone();
         let mut trips = Vec::new();
         loop {

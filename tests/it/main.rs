@@ -19,6 +19,7 @@ mod findings_oracle;
 mod fuzz;
 mod r#gen;
 mod hardening;
+mod headroom;
 mod impact;
 mod imports;
 mod netbox;
