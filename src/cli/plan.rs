@@ -50,7 +50,10 @@ pub fn resolve_out(graph: &Graph, ids: &[String]) -> Result<Vec<NodeId>, Failure
 
 /// The analysis every question is asked of: the layout's, or with `--out`
 /// the window's, with the window itself.
-pub fn analyse(layout: &Layout, out_ids: &[String]) -> Result<(Analysis, Option<Analysis>), Failure> {
+pub fn analyse(
+    layout: &Layout,
+    out_ids: &[String],
+) -> Result<(Analysis, Option<Analysis>), Failure> {
     let graph = Graph::build(layout);
     if out_ids.is_empty() {
         return Ok((Analysis::out_of_service(layout, graph, &[]), None));
@@ -68,7 +71,11 @@ pub fn window_of(
     window_findings: &[findings::Finding],
 ) -> Result<Window, Failure> {
     let out = resolve_out(&layout_analysis.graph, out_ids)?;
-    Ok(findings::window::window(layout_analysis, &out, window_findings))
+    Ok(findings::window::window(
+        layout_analysis,
+        &out,
+        window_findings,
+    ))
 }
 
 pub fn headroom(
@@ -84,9 +91,10 @@ pub fn headroom(
     let mut missing = Vec::new();
     for r in racks {
         if !analysis.racks.racks.iter().any(|info| &info.id == r) {
-            let hint = crate::suggest::closest(r, analysis.racks.racks.iter().map(|i| i.id.as_str()))
-                .map(|c| format!("; did you mean \"{c}\"?"))
-                .unwrap_or_default();
+            let hint =
+                crate::suggest::closest(r, analysis.racks.racks.iter().map(|i| i.id.as_str()))
+                    .map(|c| format!("; did you mean \"{c}\"?"))
+                    .unwrap_or_default();
             missing.push(format!("--rack {r}: no rack has this id{hint}"));
         }
     }

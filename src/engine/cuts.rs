@@ -137,8 +137,28 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     let mut cuts = Live::new(g.len());
     // Scratch for `at_least`: how many inputs each event downs alone.
     let mut downs_count = vec![0u32; events.len()];
+    // In a maintenance window, what is out (and whatever it takes down)
+    // is down already: a gate is judged on its inputs that are still
+    // live. Outside one, the gates are the layout's as written.
+    let window = !analysis.out.is_empty();
+    let base_live = &analysis.liveness_base.live;
+    let mut live_inputs: Vec<NodeId> = Vec::new();
     for &n in &walk {
-        let ins = g.inputs(n);
+        let ins = if window {
+            live_inputs.clear();
+            live_inputs.extend(g.inputs(n).iter().filter(|&&i| base_live[i as usize]));
+            if !base_live[n as usize] {
+                // Down for the whole window: nothing more takes it down.
+                for &i in g.inputs(n) {
+                    readers[i as usize] -= 1;
+                }
+                cuts.put(n, NodeCuts::default());
+                continue;
+            }
+            &live_inputs[..]
+        } else {
+            g.inputs(n)
+        };
         let k = g.threshold(n);
         let gate = if k == 0 {
             NodeCuts::default()

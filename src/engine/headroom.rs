@@ -304,8 +304,11 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
     let limit_w = &ctx.limit_w;
     let rated = |n: NodeId| limit_w[(n - start) as usize].is_finite();
     let power_len = g.power.len();
-    let mut failover: Vec<(f64, Option<Event>)> =
-        g.power.clone().map(|n| (a.base_flow.load(n), None)).collect();
+    let mut failover: Vec<(f64, Option<Event>)> = g
+        .power
+        .clone()
+        .map(|n| (a.base_flow.load(n), None))
+        .collect();
     // Each element's lowest slacks after an event: (slack, event index).
     let mut kept: Vec<Vec<(f64, u32)>> = vec![Vec::new(); power_len];
 
@@ -441,7 +444,11 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
                     let s = list
                         .iter()
                         .find(|(_, ev)| plan.affecting.binary_search(ev).is_err())
-                        .or(if list.len() == KEPT { list.last() } else { None });
+                        .or(if list.len() == KEPT {
+                            list.last()
+                        } else {
+                            None
+                        });
                     if let Some(&(s, _)) = s {
                         let target = if cording == 0 && plan.feeds.len() == 2 {
                             &mut plan.dual

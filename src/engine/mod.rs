@@ -41,6 +41,9 @@ pub struct Analysis {
     pub liveness_flow: Flow,
     /// Which rack each device and placed PDU is in.
     pub racks: RackIndex,
+    /// Out of service for a maintenance window (`--out`): failed in the
+    /// base state.
+    pub out: Vec<NodeId>,
 }
 
 /// What an event set does, compared with the base state.
@@ -92,6 +95,7 @@ impl Analysis {
             base_trips,
             liveness_base,
             liveness_flow,
+            out: out.to_vec(),
         }
     }
 

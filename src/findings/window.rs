@@ -91,7 +91,10 @@ pub fn window(analysis: &Analysis, out: &[NodeId], window_findings: &[Finding]) 
             !out.contains(&d)
                 && g.has_spare_psu(d)
                 && analysis.base.live[d as usize]
-                && (g.psus_of_device(d).filter(|&p| w.scenario.is_live(p)).count() as u32)
+                && (g
+                    .psus_of_device(d)
+                    .filter(|&p| w.scenario.is_live(p))
+                    .count() as u32)
                     < g.psus_needed(d)
         })
         .collect();

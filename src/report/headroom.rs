@@ -106,7 +106,8 @@ fn limit_text(a: &Analysis, l: Option<DrawLimit>) -> (String, String) {
         None => ("-".into(), "-".into()),
         Some(l) => (
             w_text(l.draw_w),
-            l.limited_by.map_or("-".into(), |n| a.graph.id(n).to_string()),
+            l.limited_by
+                .map_or("-".into(), |n| a.graph.id(n).to_string()),
         ),
     }
 }
@@ -184,7 +185,12 @@ const RACK_HEAD: [&str; 6] = [
 ];
 
 /// Columns padded to their widest cell; numbers right-aligned.
-fn aligned<const N: usize>(head: [&str; N], rows: &[[String; N]], paint: &[bool], p: &Palette) -> String {
+fn aligned<const N: usize>(
+    head: [&str; N],
+    rows: &[[String; N]],
+    paint: &[bool],
+    p: &Palette,
+) -> String {
     let mut width = head.map(str::len);
     for row in rows {
         for (w, cell) in width.iter_mut().zip(row) {
@@ -266,7 +272,13 @@ fn stranded_lines(a: &Analysis, s: &Stranded) -> Vec<String> {
     out
 }
 
-pub fn human(a: &Analysis, h: &Headroom, s: &Stranded, headline: Option<&str>, colour: bool) -> String {
+pub fn human(
+    a: &Analysis,
+    h: &Headroom,
+    s: &Stranded,
+    headline: Option<&str>,
+    colour: bool,
+) -> String {
     let p = Palette::new(colour);
     let t = tables(a, h);
     let mut out = String::new();

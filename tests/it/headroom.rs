@@ -109,7 +109,10 @@ fn two_racks_give_the_hand_worked_numbers() {
     assert_eq!((d2.draw_w, g.id(d2.limited_by.unwrap())), (44.0, "cb-a-r2"));
     // Single-corded, side B is better: 2400 + D <= 2944.
     let s2 = r2.single_corded.unwrap();
-    assert_eq!((s2.draw_w, g.id(s2.limited_by.unwrap())), (544.0, "cb-b-r2"));
+    assert_eq!(
+        (s2.draw_w, g.id(s2.limited_by.unwrap())),
+        (544.0, "cb-b-r2")
+    );
     assert_eq!(g.id(r2.single_feed.unwrap()), "pdu-r2-b");
 }
 
@@ -140,12 +143,21 @@ fn headroom_command_prints_json_markdown_and_stranded_racks() {
     assert_eq!(v["stranded"]["hall"]["space_without_power"]["free_u"], 5);
     let md = faultline(&["headroom", f, "--format", "markdown", "--rack", "r2"]);
     assert_eq!(md.code, 0, "{}", md.stderr);
-    assert!(md.stdout.contains("| cb-a-r2 | 1700 W | 2900 W | fail util-b |"), "{}", md.stdout);
+    assert!(
+        md.stdout
+            .contains("| cb-a-r2 | 1700 W | 2900 W | fail util-b |"),
+        "{}",
+        md.stdout
+    );
     assert!(!md.stdout.contains("| r1 |"), "{}", md.stdout);
     let human = faultline(&["headroom", f]);
     assert!(human.stdout.lines().nth(1).unwrap().starts_with("element"));
     // The tightest element first.
-    assert!(human.stdout.lines().nth(2).unwrap().starts_with("cb-a-r2"), "{}", human.stdout);
+    assert!(
+        human.stdout.lines().nth(2).unwrap().starts_with("cb-a-r2"),
+        "{}",
+        human.stdout
+    );
     let bad = faultline(&["headroom", f, "--rack", "r3"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("did you mean \"r1\""), "{}", bad.stderr);
@@ -253,7 +265,10 @@ fn failover_loads_equal_brute_force_on_300_random_layouts() {
                     raised += 1;
                     let name = ev.describe(&a.graph);
                     let (_, live, load) = states.iter().find(|s| s.0 == name).unwrap();
-                    assert!(live[id] && close(load[id], want), "seed {seed}: {id} {name}");
+                    assert!(
+                        live[id] && close(load[id], want),
+                        "seed {seed}: {id} {name}"
+                    );
                 }
                 None => assert!(close(want, states[0].2[id]), "seed {seed}: {id}"),
             }
@@ -373,5 +388,3 @@ fn a_device_of_exactly_the_headroom_fits_and_one_watt_more_does_not() {
     }
     assert!(dual > 50 && single > 50, "dual {dual}, single {single}");
 }
-
-

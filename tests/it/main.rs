@@ -33,3 +33,4 @@ mod trip;
 mod tui;
 mod tui_planning;
 mod validation;
+mod window;
