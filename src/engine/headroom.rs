@@ -249,6 +249,7 @@ struct Ctx<'a> {
 }
 
 /// Per rack, what the pass needs.
+#[derive(Clone)]
 struct RackPlan {
     feeds: Vec<NodeId>,
     /// Events (indices into the universe) that kill or switch an element
@@ -304,13 +305,6 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
     let limit_w = &ctx.limit_w;
     let rated = |n: NodeId| limit_w[(n - start) as usize].is_finite();
     let power_len = g.power.len();
-    let mut failover: Vec<(f64, Option<Event>)> = g
-        .power
-        .clone()
-        .map(|n| (a.base_flow.load(n), None))
-        .collect();
-    // Each element's lowest slacks after an event: (slack, event index).
-    let mut kept: Vec<Vec<(f64, u32)>> = vec![Vec::new(); power_len];
 
     let mut plans: Vec<RackPlan> = (0..a.racks.racks.len())
         .map(|r| {
@@ -342,66 +336,59 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
         }
     }
 
-    let mut w = a.what_if(true);
-    // The base state, and the new device's own PSU failures in it.
-    for plan in &mut plans {
-        plan.evaluate(&ctx, &w.flow, w.scenario.live(), None);
-        for f in plan.feeds.clone() {
-            plan.evaluate(&ctx, &w.flow, w.scenario.live(), Some(f));
+    {
+        let w = a.what_if(true);
+        // The base state, and the new device's own PSU failures in it.
+        for plan in &mut plans {
+            plan.evaluate(&ctx, &w.flow, w.scenario.live(), None);
+            for f in plan.feeds.clone() {
+                plan.evaluate(&ctx, &w.flow, w.scenario.live(), Some(f));
+            }
         }
     }
-    let mut mark = vec![u32::MAX; plans.len()];
-    let mut affected: Vec<u32> = Vec::new();
+    // Two halves of the universe on two threads, each with its own
+    // what-if state; merged so that ties go to the earlier event, as one
+    // pass in order would.
     let universe = events::universe(g);
-    for (i, &e) in universe.iter().enumerate() {
-        if matches!(e, Event::Fail(n) if g.is_device(n)) {
-            continue;
+    let half = universe.len() / 2;
+    let maps = Maps {
+        through: &through,
+        protects: &protects,
+    };
+    let mut second_plans: Vec<RackPlan> = plans
+        .iter()
+        .map(|p| RackPlan {
+            affecting: Vec::new(),
+            ..p.clone()
+        })
+        .collect();
+    let (first, second) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| pass(&ctx, &maps, &mut second_plans, &universe, half));
+        let first = pass(&ctx, &maps, &mut plans, &universe[..half], 0);
+        (
+            first,
+            later.join().expect("the headroom pass does not panic"),
+        )
+    });
+    let (mut failover, mut kept) = first;
+    for (k, (load, event)) in second.0.into_iter().enumerate() {
+        if load > failover[k].0 {
+            failover[k] = (load, event);
         }
-        w.reset();
-        let nodes = a.failures(e, true);
-        w.apply(&nodes, false);
-        let live = w.scenario.live();
-        for &n in w.flow.increased() {
-            if !live[n as usize] {
-                continue;
-            }
-            let k = (n - start) as usize;
-            let load = w.flow.load(n);
-            if load > failover[k].0 {
-                failover[k] = (load, Some(e));
-            }
-            if rated(n) {
-                keep(&mut kept[k], slack(limit_w[k], load), i as u32);
-            }
+    }
+    for (mine, theirs) in kept.iter_mut().zip(second.1) {
+        for (slack, event) in theirs {
+            keep(mine, slack, event);
         }
-        // Racks whose paths lose or switch an element in this state.
-        affected.clear();
-        let switched = w
-            .flow
-            .changed()
-            .iter()
-            .copied()
-            .filter(|&n| g.is_power(n) && w.flow.source_of(n) != a.base_flow.source_of(n));
-        let fallen = w.scenario.down().iter().copied().filter(|&n| g.is_power(n));
-        for k in fallen.chain(switched) {
-            for &r in &through[(k - start) as usize] {
-                if mark[r as usize] != i as u32 {
-                    mark[r as usize] = i as u32;
-                    affected.push(r);
-                }
-            }
+    }
+    for (plan, later) in plans.iter_mut().zip(second_plans) {
+        plan.affecting.extend(later.affecting);
+        if let Some(by) = later.dual.limited_by {
+            plan.dual.tighten(later.dual.draw_w, by);
         }
-        for &r in &affected {
-            let plan = &mut plans[r as usize];
-            plan.affecting.push(i as u32);
-            plan.evaluate(&ctx, &w.flow, live, None);
-        }
-        // The new device's PSU shorting trips the element above its feed.
-        if let Event::Fail(k) = e {
-            if g.is_power(k) {
-                for &(r, feed) in &protects[(k - start) as usize] {
-                    plans[r as usize].evaluate(&ctx, &w.flow, live, Some(feed));
-                }
+        for (mine, theirs) in plan.singles.iter_mut().zip(later.singles) {
+            if let Some(by) = theirs.limited_by {
+                mine.tighten(theirs.draw_w, by);
             }
         }
     }
@@ -480,6 +467,94 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
     Headroom { elements, racks }
 }
 
+/// Which racks run through each element, and whose feed a short trips
+/// at each element.
+struct Maps<'a> {
+    through: &'a [Vec<u32>],
+    protects: &'a [Vec<(u32, NodeId)>],
+}
+
+/// Each element's failover load and worst event, and its kept slacks.
+type PassResult = (Vec<(f64, Option<Event>)>, Vec<Vec<(f64, u32)>>);
+
+/// One pass over `events` (numbered from `offset` in the universe):
+/// failover loads, kept slacks, and the racks' direct evaluations.
+fn pass(
+    ctx: &Ctx<'_>,
+    maps: &Maps<'_>,
+    plans: &mut [RackPlan],
+    events: &[Event],
+    offset: usize,
+) -> PassResult {
+    let a = ctx.a;
+    let g = &a.graph;
+    let start = g.power.start;
+    let limit_w = &ctx.limit_w;
+    let mut failover: Vec<(f64, Option<Event>)> = g
+        .power
+        .clone()
+        .map(|n| (a.base_flow.load(n), None))
+        .collect();
+    let mut kept: Vec<Vec<(f64, u32)>> = vec![Vec::new(); g.power.len()];
+    let mut w = a.what_if(true);
+    let mut mark = vec![u32::MAX; plans.len()];
+    let mut affected: Vec<u32> = Vec::new();
+    for (j, &e) in events.iter().enumerate() {
+        let i = (offset + j) as u32;
+        if matches!(e, Event::Fail(n) if g.is_device(n)) {
+            continue;
+        }
+        w.reset();
+        let nodes = a.failures(e, true);
+        w.apply(&nodes, false);
+        let live = w.scenario.live();
+        for &n in w.flow.increased() {
+            if !live[n as usize] {
+                continue;
+            }
+            let k = (n - start) as usize;
+            let load = w.flow.load(n);
+            if load > failover[k].0 {
+                failover[k] = (load, Some(e));
+            }
+            if limit_w[k].is_finite() {
+                keep(&mut kept[k], slack(limit_w[k], load), i);
+            }
+        }
+        // Racks whose paths lose or switch an element in this state.
+        affected.clear();
+        let switched = w
+            .flow
+            .changed()
+            .iter()
+            .copied()
+            .filter(|&n| g.is_power(n) && w.flow.source_of(n) != a.base_flow.source_of(n));
+        let fallen = w.scenario.down().iter().copied().filter(|&n| g.is_power(n));
+        for k in fallen.chain(switched) {
+            for &r in &maps.through[(k - start) as usize] {
+                if mark[r as usize] != i {
+                    mark[r as usize] = i;
+                    affected.push(r);
+                }
+            }
+        }
+        for &r in &affected {
+            let plan = &mut plans[r as usize];
+            plan.affecting.push(i);
+            plan.evaluate(ctx, &w.flow, live, None);
+        }
+        // The new device's PSU shorting trips the element above its feed.
+        if let Event::Fail(k) = e {
+            if g.is_power(k) {
+                for &(r, feed) in &maps.protects[(k - start) as usize] {
+                    plans[r as usize].evaluate(ctx, &w.flow, live, Some(feed));
+                }
+            }
+        }
+    }
+    (failover, kept)
+}
+
 impl Paths {
     /// The base-state shares of each cording: dual (when two feeds)
     /// first, then each feed alone.
@@ -503,7 +578,8 @@ impl Paths {
     }
 }
 
-/// Keep the `KEPT` lowest slacks, ascending.
+/// Keep the `KEPT` lowest slacks, ascending; on a tie the one kept
+/// first stays first.
 fn keep(list: &mut Vec<(f64, u32)>, slack: f64, event: u32) {
     if list.len() == KEPT && list.last().is_some_and(|l| l.0 <= slack) {
         return;
