@@ -158,6 +158,28 @@ fn headroom_command_prints_json_markdown_and_stranded_racks() {
         "{}",
         human.stdout
     );
+    // A maintenance window with side B out: side A carries everything now.
+    let window = json(&faultline(&[
+        "headroom", f, "--out", "util-b", "--format", "json",
+    ]));
+    let cb = window["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "cb-a-r2")
+        .unwrap();
+    assert_eq!(
+        (&cb["load_w"], &cb["headroom_w"]),
+        (&2900.0.into(), &44.0.into())
+    );
+    let human_window = faultline(&["headroom", f, "--out", "util-b"]);
+    assert!(
+        human_window
+            .stdout
+            .starts_with("with util-b out of service"),
+        "{}",
+        human_window.stdout
+    );
     let bad = faultline(&["headroom", f, "--rack", "r3"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("did you mean \"r1\""), "{}", bad.stderr);
