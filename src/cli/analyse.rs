@@ -285,10 +285,13 @@ pub fn cuts(
     };
     let sets = cut_sets(&analysis, &targets, order);
     phases.done("cut sets");
-    let text = match format {
+    let mut text = match format {
         Format::Human => report::human::cuts(&analysis, &sets, order, stdout_colour()),
         Format::Json => report::json::cuts(&analysis, &sets),
     };
+    if !analysis.out.is_empty() {
+        text = report::window::cuts(&analysis, &targets, format == Format::Json, &text);
+    }
     print(&text)?;
     phases.done("report");
     let outcome = Outcome::of_cuts(&sets);

@@ -29,3 +29,31 @@ pub fn add_to(report: &str, window: Value) -> String {
     text.push('\n');
     text
 }
+
+/// `cuts --out`: say which elements are out, and which targets are down
+/// for the whole window (they list no cut set: nothing more takes them
+/// down). `analysis` is the window's.
+pub fn cuts(
+    analysis: &Analysis,
+    targets: &[crate::engine::NodeId],
+    json: bool,
+    report: &str,
+) -> String {
+    let g = &analysis.graph;
+    let out: Vec<&str> = analysis.out.iter().map(|&n| g.id(n)).collect();
+    let down: Vec<&str> = targets
+        .iter()
+        .filter(|&&t| !analysis.liveness_base.live[t as usize])
+        .map(|&t| g.id(t))
+        .collect();
+    if json {
+        return add_to(report, json!({"out": out, "down": down}));
+    }
+    let mut line = format!("with {} out:", out.join(", "));
+    if down.is_empty() {
+        line.push_str(" every target is up; its cut sets are those of the window");
+    } else {
+        line.push_str(&format!(" down for the whole window: {}", down.join(", ")));
+    }
+    format!("{line}\n\n{report}")
+}

@@ -185,6 +185,21 @@ fn out_names_must_exist_and_be_able_to_fail() {
     ]));
     let sets = cuts["targets"][0]["cut_sets"].as_array().unwrap();
     assert!(sets.iter().any(|s| s[0]["id"] == "ups-b"), "{sets:?}");
+    assert_eq!(cuts["window"]["out"][0], "ups-a");
+    let erp = faultline(&[
+        "cuts",
+        "layouts/demo.ron",
+        "--out",
+        "ups-a",
+        "--target",
+        "erp",
+    ]);
+    assert!(
+        erp.stdout
+            .starts_with("with ups-a out: down for the whole window: erp"),
+        "{}",
+        erp.stdout
+    );
     let normal = json(&faultline(&[
         "cuts",
         "layouts/demo.ron",
