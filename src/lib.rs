@@ -12,6 +12,7 @@ pub mod findings;
 pub mod r#gen;
 pub mod import;
 pub mod model;
+pub mod picture;
 pub mod report;
 pub mod scenario;
 pub mod suggest;

@@ -9,6 +9,7 @@
 mod analyse;
 pub mod exit;
 mod import;
+mod picture;
 mod plan;
 mod write;
 
@@ -158,6 +159,25 @@ pub enum Command {
         /// renamed into place, so an interrupted run leaves no half file).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        picture: PictureArgs,
+        /// With `--format svg`: draw these racks' elevations instead of
+        /// the one-line diagram. Repeatable.
+        #[arg(long = "racks", value_name = "ID", num_args = 1..)]
+        racks: Vec<String>,
+    },
+    /// Write a self-contained HTML report: summary and tier, the one-line
+    /// diagram after the events, the findings (each can highlight its
+    /// blast radius) and the elevations of the racks they touch.
+    Report {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        #[command(flatten)]
+        picture: PictureArgs,
+        /// The HTML file to write (via a temporary file renamed into
+        /// place; never the layout).
+        #[arg(long, short)]
+        output: PathBuf,
     },
     /// Read a layout from an inventory system (NetBox).
     Import {
@@ -222,6 +242,27 @@ pub enum ImportSource {
     },
 }
 
+/// What a picture draws: the events (as `trip` takes them) and how far
+/// a large hall is collapsed.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct PictureArgs {
+    /// Fail an id before drawing: a power element, device, PSU
+    /// (`device/psu`) or common-cause group. Repeatable.
+    #[arg(long = "event", value_name = "ID")]
+    pub events: Vec<String>,
+    /// Short a PSU (`device/psu`) before drawing. Repeatable.
+    #[arg(long = "short", value_name = "DEVICE/PSU")]
+    pub shorts: Vec<String>,
+    /// Take an element out of service (maintenance) before drawing: it
+    /// fails like `--event` and is drawn as "out". Repeatable.
+    #[arg(long = "out", value_name = "ID")]
+    pub out: Vec<String>,
+    /// Draw every device, or one box per rack or row (default: by size,
+    /// devices up to 64, racks up to 60, rows beyond).
+    #[arg(long, value_enum)]
+    pub collapse: Option<crate::picture::Collapse>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GenFormat {
     /// The layout format (RON), one element or device a line.
@@ -250,6 +291,10 @@ pub enum ExportFormat {
     OpsaMef,
     /// The layout, as JSON with the same structure as the RON file.
     Json,
+    /// The one-line diagram as a Graphviz graph (render with `dot -Tsvg`).
+    Dot,
+    /// The one-line diagram (or, with `--racks`, rack elevations) as SVG.
+    Svg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -332,9 +377,26 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
         } => plan::headroom(&file, &racks, stranded_below, &out, format),
         Command::Export {
             file,
+            format: format @ (ExportFormat::Dot | ExportFormat::Svg),
+            output,
+            picture: args,
+            racks,
+        } => picture::export(&file, format, &args, &racks, output.as_deref()),
+        Command::Export {
+            file,
             format,
             output,
-        } => write::export(&file, format, output.as_deref()),
+            picture: args,
+            racks,
+        } => {
+            picture::refuse_picture_options(format, &args, &racks)?;
+            write::export(&file, format, output.as_deref())
+        }
+        Command::Report {
+            file,
+            picture: args,
+            output,
+        } => picture::report(&file, &args, &output),
         Command::Gen {
             racks,
             seed,

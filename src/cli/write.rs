@@ -21,6 +21,11 @@ pub fn export(
             let analysis = Analysis::new(&loaded.layout);
             report::mef::export(&analysis, &loaded.layout.name).xml
         }
+        // Pictures are drawn by `cli::picture`; reached here only without
+        // picture options, which is the same as with none.
+        ExportFormat::Dot | ExportFormat::Svg => {
+            return super::picture::export(file, format, &Default::default(), &[], output);
+        }
         ExportFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");
@@ -28,8 +33,15 @@ pub fn export(
             s
         }
     };
+    emit(&text, file, output)?;
+    Ok(Outcome::Clean)
+}
+
+/// Print `text`, or write it to `output` atomically; never over the
+/// layout `file` that was read.
+pub(super) fn emit(text: &str, file: &Path, output: Option<&Path>) -> Result<(), Failure> {
     match output {
-        None => print(&text)?,
+        None => print(text)?,
         Some(path) if same_file(path, file) => {
             return Err(Failure::refused(format!(
                 "{} is the layout being exported; faultline never writes a layout file",
@@ -43,7 +55,7 @@ pub fn export(
             })?;
         }
     }
-    Ok(Outcome::Clean)
+    Ok(())
 }
 
 pub fn gen_layout(
