@@ -27,6 +27,7 @@ mod netbox_live;
 mod netbox_server;
 mod oracle;
 mod paths;
+mod picture;
 mod properties;
 mod scram;
 mod trip;
