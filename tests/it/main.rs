@@ -8,6 +8,7 @@ mod util;
 #[path = "../../fuzz/harness.rs"]
 mod fuzz_harness;
 
+mod browser;
 mod capacity;
 mod check;
 mod codes;
