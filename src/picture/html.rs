@@ -118,11 +118,12 @@ fn diagram(out: &mut String, r: &Report<'_>) {
     let _ = write!(
         out,
         "<section id=\"diagram\"><h2>One-line diagram <small>({collapse}; dashed: alternate input; grey line: dead source)</small></h2>{}\
-         <div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"one-line\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">\n",
+         <div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" class=\"one-line\" width=\"{w:.0}\" height=\"{h:.0}\" viewBox=\"0 0 {w:.0} {h:.0}\">",
         legend(),
         w = p.width,
         h = p.height
     );
+    out.push('\n');
     svg::body(out, r.diagram, &sizes, &p);
     out.push_str("</svg></div></section>\n");
 }
@@ -156,11 +157,12 @@ fn findings(out: &mut String, r: &Report<'_>, drawn: &[usize]) {
         let group = &r.findings[i..end];
         let _ = write!(
             out,
-            "<details open class=\"group\"><summary><span class=\"sev-{sev}\">{sev}[{code}]</span> {n}</summary><ul>\n",
+            "<details open class=\"group\"><summary><span class=\"sev-{sev}\">{sev}[{code}]</span> {n}</summary><ul>",
             sev = group[0].severity.name(),
             code = code.name(),
             n = group.len()
         );
+        out.push('\n');
         for (j, f) in group.iter().enumerate() {
             finding(out, r, f, i + j, drawn);
         }
@@ -193,12 +195,13 @@ fn finding(out: &mut String, r: &Report<'_>, f: &Finding, index: usize, drawn: &
     let allowed = if f.allowed { " (allowed)" } else { "" };
     let _ = write!(
         out,
-        "<li class=\"finding sev-{}\" id=\"f{index}\"><button type=\"button\" class=\"show\" data-nodes=\"{}\" data-ids=\"{}\">show</button> {}{allowed}</li>\n",
+        "<li class=\"finding sev-{}\" id=\"f{index}\"><button type=\"button\" class=\"show\" data-nodes=\"{}\" data-ids=\"{}\">show</button> {}{allowed}</li>",
         f.severity.name(),
         node_list.join(" "),
         esc(&ids.join(" ")),
         esc(&f.message)
     );
+    out.push('\n');
 }
 
 /// The racks the findings touch, most-touched first, at most

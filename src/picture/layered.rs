@@ -37,8 +37,8 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(u32, u32)], top: f64) -> Placement
     renumber(&layers, &mut pos);
     for sweep in 0..SWEEPS {
         if sweep % 2 == 0 {
-            for l in 1..layers_n {
-                order_by_barycentre(&mut layers[l], &preds, &mut pos);
+            for layer in layers.iter_mut().skip(1) {
+                order_by_barycentre(layer, &preds, &mut pos);
             }
         } else {
             for l in (0..layers_n.saturating_sub(1)).rev() {
@@ -53,9 +53,9 @@ pub fn layout(sizes: &[(f64, f64)], edges: &[(u32, u32)], top: f64) -> Placement
         pack(layer, sizes, &mut x, None);
     }
     for _ in 0..2 {
-        for l in 1..layers_n {
-            let want = centres_of(&layers[l], &preds, sizes, &x);
-            pack(&layers[l], sizes, &mut x, Some(&want));
+        for layer in layers.iter().skip(1) {
+            let want = centres_of(layer, &preds, sizes, &x);
+            pack(layer, sizes, &mut x, Some(&want));
         }
         for l in (0..layers_n.saturating_sub(1)).rev() {
             let want = centres_of(&layers[l], &succs, sizes, &x);
