@@ -62,18 +62,18 @@ fn summary(out: &mut String, r: &Report<'_>) {
         esc(&r.loaded.layout.name),
         esc(r.source_name)
     );
+    use crate::wording::plural;
     let _ = write!(
         out,
-        "<p class=\"counts\">{} power elements, {} racks, {} devices, {} services: \
-         <span class=\"sev-error\">{} errors</span>, <span class=\"sev-warning\">{} warnings</span>, \
-         <span class=\"sev-note\">{} notes</span>, {} allowed</p>",
-        g.power.len(),
-        r.analysis.racks.racks.len(),
-        g.devices.len(),
-        g.services.len(),
-        c.errors,
-        c.warnings,
-        c.notes,
+        "<p class=\"counts\">{}, {}, {}, {}: <span class=\"sev-error\">{}</span>, \
+         <span class=\"sev-warning\">{}</span>, <span class=\"sev-note\">{}</span>, {} allowed</p>",
+        plural(g.power.len(), "power element", "power elements"),
+        plural(r.analysis.racks.racks.len(), "rack", "racks"),
+        plural(g.devices.len(), "device", "devices"),
+        plural(g.services.len(), "service", "services"),
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.notes, "note", "notes"),
         c.allowed
     );
     let _ = write!(
