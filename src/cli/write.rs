@@ -21,11 +21,8 @@ pub fn export(
             let analysis = Analysis::new(&loaded.layout);
             report::mef::export(&analysis, &loaded.layout.name).xml
         }
-        // Pictures are drawn by `cli::picture`; reached here only without
-        // picture options, which is the same as with none.
-        ExportFormat::Dot | ExportFormat::Svg => {
-            return super::picture::export(file, format, &Default::default(), &[], output);
-        }
+        // `dispatch` sends every picture format to `cli::picture`.
+        ExportFormat::Dot | ExportFormat::Svg => unreachable!("pictures are drawn by cli::picture"),
         ExportFormat::Json => {
             let mut s =
                 serde_json::to_string_pretty(&loaded.layout).expect("layouts always serialise");

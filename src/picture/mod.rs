@@ -72,7 +72,9 @@ impl Shade {
             Shade::Failed => "failed",
             Shade::Out => "out",
             Shade::Down => "down",
-            Shade::Unpowered => "unpowered",
+            // The same word as the finding for a node down with nothing
+            // failed.
+            Shade::Unpowered => crate::code::Code::Unpowered.name(),
             Shade::Overloaded => "overloaded",
             Shade::Degraded => "degraded",
             Shade::Ok => "ok",
