@@ -143,10 +143,12 @@ impl Browser {
         }
     }
 
-    /// Wait for an event by method name (already seen or arriving).
-    fn wait_for(&mut self, method: &str, timeout: Duration) {
+    /// Wait for an event of one page's session by method name (already
+    /// seen or arriving): another page's load is not this one's.
+    fn wait_for(&mut self, session: &str, method: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
-        if self.events.iter().any(|e| e["method"] == json!(method)) {
+        let wanted = |e: &Value| e["method"] == json!(method) && e["sessionId"] == json!(session);
+        if self.events.iter().any(wanted) {
             return;
         }
         loop {
@@ -155,7 +157,7 @@ impl Browser {
                 .from
                 .recv_timeout(left)
                 .unwrap_or_else(|_| panic!("no {method} within {timeout:?}"));
-            let found = v["method"] == json!(method);
+            let found = wanted(&v);
             self.events.push(v);
             if found {
                 return;
@@ -264,7 +266,7 @@ fn load(browser: &mut Browser, html: &Path) -> (String, Duration) {
     let started = Instant::now();
     let url = format!("file://{}", html.canonicalize().unwrap().display());
     browser.call(Some(&session), "Page.navigate", json!({"url": url}));
-    browser.wait_for("Page.loadEventFired", Duration::from_secs(60));
+    browser.wait_for(&session, "Page.loadEventFired", Duration::from_secs(60));
     (session, started.elapsed())
 }
 
