@@ -118,11 +118,19 @@ fn finish(child: std::process::Child) -> Run {
 /// (`--help` may win the race and fill the pipe's buffer: 0 as well).
 #[test]
 fn a_reader_that_is_gone_ends_the_run_quietly_with_0() {
-    for (args, _) in WRITERS {
+    for (args, answer) in WRITERS {
         let mut child = spawn(args);
         drop(child.stdout.take());
         let run = finish(child);
-        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        // On a busy machine the child can write its whole answer into the
+        // pipe's buffer before the reader leaves: then its own answer
+        // stands. Either way the run is quiet and never a failure (2).
+        assert!(
+            run.code == 0 || run.code == *answer,
+            "{args:?}: exit {}: {}",
+            run.code,
+            run.stderr
+        );
         assert_eq!(run.stderr, "", "{args:?}");
     }
 }
