@@ -718,6 +718,7 @@ impl FuzzLayout {
                 continuous_load_pct: 1.0 + (load % 100) as f64,
                 ups_margin_s: margin as f64,
                 max_phase_imbalance_pct: (imbalance % 101) as f64,
+                reliability: Default::default(),
             },
         };
         Layout {
@@ -728,6 +729,7 @@ impl FuzzLayout {
             racks,
             services,
             common_causes,
+            rates: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! text; the interactive view is [`crate::tui`].
 
 mod analyse;
+mod availability;
 pub mod exit;
 mod import;
 mod picture;
@@ -100,6 +101,23 @@ pub enum Command {
         shorts: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// How likely, how long: each critical service's availability,
+    /// expected downtime and outages a year, the importance of each event,
+    /// and the fixes that save the most downtime.
+    Availability {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// Another device, service, PSU or power element to compute, besides
+        /// the critical services. Repeatable.
+        #[arg(long = "target", value_name = "ID")]
+        targets: Vec<String>,
+        /// An element, PSU, device or common-cause group out of service
+        /// (maintenance) for the whole period. Repeatable.
+        #[arg(long = "out", value_name = "ID")]
+        outs: Vec<String>,
+        #[arg(long, value_enum, default_value_t = availability::AvailabilityFormat::Human)]
+        format: availability::AvailabilityFormat,
     },
     /// List the minimal cut sets (single events and pairs) that take down
     /// each critical service, or the named targets. Computed on liveness,
@@ -430,6 +448,12 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             },
             output.as_deref(),
         ),
+        Command::Availability {
+            file,
+            targets,
+            outs,
+            format,
+        } => availability::run(&file, &targets, &outs, format),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }

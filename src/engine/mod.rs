@@ -3,6 +3,8 @@
 //! sit ([`racks`]). One piece of code that the CLI, the TUI and every
 //! report read.
 
+pub mod availability;
+pub mod bdd;
 pub mod cascade;
 pub mod cuts;
 pub mod events;
@@ -14,6 +16,7 @@ pub mod liveness;
 pub mod load;
 pub mod paths;
 pub mod racks;
+pub mod reliability;
 
 pub use cascade::{Trip, WhatIf};
 pub use events::{Event, EventRef};

@@ -60,6 +60,7 @@ impl Site {
             continuous_load_pct: 80.0,
             ups_margin_s: 30.0,
             max_phase_imbalance_pct: 15.0,
+            reliability: Default::default(),
         };
         sink.header(Header {
             comment: head,

@@ -56,6 +56,7 @@ impl Sink for Collect {
             racks: Vec::new(),
             services: Vec::new(),
             common_causes: Vec::new(),
+            rates: Vec::new(),
         });
         Ok(())
     }

@@ -45,6 +45,10 @@ pub struct Layout {
     pub services: Vec<Service>,
     #[serde(default, skip_serializing_if = "is_zero_len")]
     pub common_causes: Vec<CommonCause>,
+    /// Reliability data per element, PSU, device or common cause
+    /// (an extension to v1; see reliability.md).
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub rates: Vec<Rates>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +59,9 @@ pub struct Policy {
     pub ups_margin_s: f64,
     #[serde(default = "Policy::default_max_phase_imbalance_pct")]
     pub max_phase_imbalance_pct: f64,
+    /// Reliability defaults per kind, over the built-in ones.
+    #[serde(default, skip_serializing_if = "Reliability::is_empty")]
+    pub reliability: Reliability,
 }
 
 impl Policy {
@@ -72,6 +79,7 @@ impl Default for Policy {
             continuous_load_pct: Self::default_continuous_load_pct(),
             ups_margin_s: 0.0,
             max_phase_imbalance_pct: Self::default_max_phase_imbalance_pct(),
+            reliability: Reliability::default(),
         }
     }
 }
@@ -499,4 +507,114 @@ pub struct CommonCause {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "is_zero_len")]
     pub allow: Vec<String>,
+}
+
+/// How often something fails and for how long, in one of three ways: a
+/// mean time between failures and to repair, a yearly frequency and a
+/// repair time, or a fixed probability of being down. Every field is
+/// optional; what is left out comes from the policy or the built-in
+/// defaults (reliability.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf_h: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr_h: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_h: Option<f64>,
+    /// A fixed probability of being down (common causes, mostly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// Generators: the probability of failing to start when called on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_to_start: Option<f64>,
+    /// PSUs: the share of failures that short (and trip what protects them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_fraction: Option<f64>,
+    /// PSUs: hours until a breaker tripped by a short is reset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_h: Option<f64>,
+}
+
+impl Rate {
+    pub fn is_empty(&self) -> bool {
+        *self == Rate::default()
+    }
+}
+
+/// `Rates(id: "cb-a", mtbf_h: ..., ...)`: the data of one element, PSU
+/// (`device/psu`), device (its PSUs take `short_fraction` and the PSU
+/// fields from it too) or common cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtbf_h: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mttr_h: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failures_per_year: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_h: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_to_start: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_fraction: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_h: Option<f64>,
+}
+
+impl Rates {
+    /// The data without the id. Written out field by field because RON
+    /// cannot read a flattened struct.
+    pub fn rate(&self) -> Rate {
+        Rate {
+            mtbf_h: self.mtbf_h,
+            mttr_h: self.mttr_h,
+            failures_per_year: self.failures_per_year,
+            repair_h: self.repair_h,
+            probability: self.probability,
+            fail_to_start: self.fail_to_start,
+            short_fraction: self.short_fraction,
+            reset_h: self.reset_h,
+        }
+    }
+}
+
+/// Policy defaults per kind; each overrides the built-in figures field
+/// by field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reliability {
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub utility: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub generator: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub ats: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub sts: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub ups: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub panel: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub breaker: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub pdu: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub device: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub psu: Rate,
+    #[serde(default, skip_serializing_if = "Rate::is_empty")]
+    pub common_cause: Rate,
+}
+
+impl Reliability {
+    pub fn is_empty(&self) -> bool {
+        *self == Reliability::default()
+    }
 }

@@ -1,6 +1,7 @@
 //! Reports: the engine's results as text for people or JSON for tools.
 //! Each is a free function from results to a string; nothing here analyses.
 
+pub mod availability;
 pub mod headroom;
 pub mod human;
 pub mod json;

@@ -291,6 +291,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
         racks,
         services,
         common_causes,
+        rates: Vec::new(),
     };
     // Tight ratings on a third: overloads in the base state, so the state
     // before any overload trip and the base state differ.

@@ -370,6 +370,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             racks: layout_racks,
             services: vec![],
             common_causes: vec![],
+            rates: vec![],
         },
         report,
         invented_utilities,
