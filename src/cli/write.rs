@@ -19,7 +19,7 @@ pub fn export(
     let text = match format {
         ExportFormat::OpsaMef => {
             let analysis = Analysis::new(&loaded.layout);
-            report::mef::export(&analysis, &loaded.layout.name).xml
+            report::mef::export_with_rates(&analysis, &loaded.layout).xml
         }
         // `dispatch` sends every picture format to `cli::picture`.
         ExportFormat::Dot | ExportFormat::Svg => unreachable!("pictures are drawn by cli::picture"),

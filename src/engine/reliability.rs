@@ -40,8 +40,10 @@ pub struct EventRate {
     pub source: Source,
 }
 
-/// The built-in figure of each field for a kind (see reliability.md).
-fn built_in(kind: &str) -> Rate {
+/// The built-in figure of each field for a kind (`utility`, `generator`,
+/// `ats`, `sts`, `ups`, `panel`, `breaker`, `pdu`, `device`, `psu`,
+/// `common_cause`); reliability.md cites each.
+pub fn built_in_rate(kind: &str) -> Rate {
     let fr = |per_year: f64, repair_h: f64| Rate {
         failures_per_year: Some(per_year),
         repair_h: Some(repair_h),
@@ -193,7 +195,7 @@ pub fn event_rates(layout: &Layout, graph: &Graph, events: &[Event]) -> Vec<Even
         "common_cause",
     ]
     .into_iter()
-    .map(|k| (k, built_in(k)))
+    .map(|k| (k, built_in_rate(k)))
     .collect();
     let layers_for = |own: Option<&'static str>, id_rate, device_rate| {
         layers(

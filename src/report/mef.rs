@@ -17,7 +17,9 @@ use std::fmt::Write;
 
 use crate::engine::cuts::{OwnEvents, own_events};
 use crate::engine::events::universe;
+use crate::engine::reliability::event_rates;
 use crate::engine::{Analysis, Event, NodeId};
+use crate::model::format::Layout;
 
 /// The placeholder probability of every basic event: the export carries
 /// the logic; reliability engineers supply the data.
@@ -76,8 +78,35 @@ pub fn export(analysis: &Analysis, layout_name: &str) -> MefExport {
     export_targets(analysis, layout_name, &targets)
 }
 
+/// Export the fault tree of every critical service and every device with
+/// each basic event's steady-state probability (`engine::reliability`),
+/// so a SCRAM or XFTA run starts from the numbers `availability` uses.
+pub fn export_with_rates(analysis: &Analysis, layout: &Layout) -> MefExport {
+    let g = &analysis.graph;
+    let mut targets: Vec<NodeId> = g.critical_services().collect();
+    targets.extend(g.devices.clone());
+    export_targets_with(analysis, layout, &targets)
+}
+
+/// [`export_with_rates`] for the given targets.
+pub fn export_targets_with(analysis: &Analysis, layout: &Layout, targets: &[NodeId]) -> MefExport {
+    let events = universe(&analysis.graph);
+    let rates = event_rates(layout, &analysis.graph, &events);
+    let probabilities: Vec<String> = rates.iter().map(|r| format!("{:e}", r.q)).collect();
+    build(analysis, &layout.name, targets, Some(&probabilities))
+}
+
 /// Export the fault tree of the given targets.
 pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]) -> MefExport {
+    build(analysis, layout_name, targets, None)
+}
+
+fn build(
+    analysis: &Analysis,
+    layout_name: &str,
+    targets: &[NodeId],
+    probabilities: Option<&[String]>,
+) -> MefExport {
     let g = &analysis.graph;
     let events = universe(g);
     let own = own_events(g, analysis.start_state(false), &events);
@@ -109,7 +138,12 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
     );
     let _ = writeln!(
         x,
-        "     basic events are the single events faultline sweeps (fail, short, common); probabilities are placeholders. -->"
+        "     basic events are the single events faultline sweeps (fail, short, common); {} -->",
+        if probabilities.is_some() {
+            "probabilities are steady-state unavailabilities from the layout's rates (docs/reliability.md)."
+        } else {
+            "probabilities are placeholders."
+        }
     );
     let _ = writeln!(x, "<opsa-mef>");
     let _ = writeln!(x, r#"  <define-fault-tree name="faultline">"#);
@@ -140,10 +174,11 @@ pub fn export_targets(analysis: &Analysis, layout_name: &str, targets: &[NodeId]
     }
     let _ = writeln!(x, "  </define-fault-tree>");
     let _ = writeln!(x, "  <model-data>");
-    for (e, name) in events.iter().zip(&event_names) {
+    for (i, (e, name)) in events.iter().zip(&event_names).enumerate() {
+        let p = probabilities.map_or(PLACEHOLDER_PROBABILITY, |p| p[i].as_str());
         let _ = writeln!(
             x,
-            "    <define-basic-event name=\"{name}\"><label>{}</label><float value=\"{PLACEHOLDER_PROBABILITY}\"/></define-basic-event>",
+            "    <define-basic-event name=\"{name}\"><label>{}</label><float value=\"{p}\"/></define-basic-event>",
             escape(&describe(analysis, *e))
         );
     }

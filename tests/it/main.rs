@@ -31,6 +31,8 @@ mod paths;
 mod picture;
 mod properties;
 mod scram;
+mod availability;
+mod availability_scram;
 mod trip;
 mod tui;
 mod tui_planning;
