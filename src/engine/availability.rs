@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Analysis;
 use super::bdd::{Bdd, FALSE, Ref};
-use super::cuts::{Cut, cut_sets, own_events};
+use super::cuts::{Cut, OwnEvents, cut_sets, own_events};
 use super::events::{Event, universe};
 use super::graph::NodeId;
 use super::reliability::{EventRate, HOURS_PER_YEAR, Source, event_rates};
@@ -22,9 +22,10 @@ use crate::model::format::Layout;
 /// Minutes in a year of 365.25 days.
 pub const MINUTES_PER_YEAR: f64 = HOURS_PER_YEAR * 60.0;
 
-/// Past this many BDD nodes (about 1 GB with its tables) the exact
+/// Past this many nodes in one target's BDD (about 500 MB with its
+/// tables) the exact
 /// method gives way to the cut-set approximation.
-pub const MAX_BDD_NODES: usize = 8_000_000;
+pub const MAX_BDD_NODES: usize = 4_000_000;
 
 /// How a target's unavailability was computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,10 +149,14 @@ pub fn availability(
         }
     }
     let cuts = cut_sets(analysis, targets, 2);
-    let results = match exact(analysis, &events, &rates, targets) {
-        Some(r) => r,
-        None => rare_event(&rates, &cuts.targets),
-    };
+    let own = own_events(g, analysis.start_state(false), &events);
+    let results: Vec<TargetResult> = targets
+        .iter()
+        .zip(&cuts.targets)
+        .map(|(&t, (_, list))| {
+            exact(analysis, &own, &rates, t).unwrap_or_else(|| rare_event(&rates, list))
+        })
+        .collect();
     let mut out_targets = Vec::new();
     let mut saved: HashMap<u32, (f64, Vec<NodeId>)> = HashMap::default();
     for ((&target, (u, method, birnbaum)), (_, cut_list)) in
@@ -250,17 +255,18 @@ pub fn availability(
 
 type TargetResult = (f64, Method, HashMap<u32, f64>);
 
-/// Exact unavailability and Birnbaum measures from one BDD over the cone,
-/// or `None` when it grows past [`MAX_BDD_NODES`].
+/// Exact unavailability and Birnbaum measures of one target from a BDD
+/// of its cone, or `None` when it grows past [`MAX_BDD_NODES`]. Each
+/// target gets its own diagram, freed before the next: one diagram over
+/// every target's cone at once kept every intermediate result alive.
 fn exact(
     analysis: &Analysis,
-    events: &[Event],
+    own: &OwnEvents,
     rates: &[EventRate],
-    targets: &[NodeId],
-) -> Option<Vec<TargetResult>> {
+    target: NodeId,
+) -> Option<TargetResult> {
     let g = &analysis.graph;
-    let own = own_events(g, analysis.start_state(false), events);
-    let walk = g.cone_post_order(targets);
+    let walk = g.cone_post_order(&[target]);
     // Levels in the order the walk meets events: sources first.
     let mut level_of: HashMap<u32, u32> = HashMap::default();
     let mut event_at: Vec<u32> = Vec::new();
@@ -292,30 +298,27 @@ fn exact(
             return None;
         }
     }
-    let nodes = bdd.len();
-    Some(
-        targets
-            .iter()
-            .map(|t| {
-                let root = down[t];
-                let (u, by_level) = bdd
-                    .probability_and_derivatives(root, |l| rates[event_at[l as usize] as usize].q);
-                let birnbaum = by_level
-                    .into_iter()
-                    .map(|(l, d)| (event_at[l as usize], d))
-                    .collect();
-                (u, Method::Exact { bdd_nodes: nodes }, birnbaum)
-            })
-            .collect(),
-    )
+    let (u, by_level) =
+        bdd.probability_and_derivatives(down[&target], |l| rates[event_at[l as usize] as usize].q);
+    let birnbaum = by_level
+        .into_iter()
+        .map(|(l, d)| (event_at[l as usize], d))
+        .collect();
+    Some((
+        u,
+        Method::Exact {
+            bdd_nodes: bdd.len(),
+        },
+        birnbaum,
+    ))
 }
 
 /// The rare-event sum over the cut sets up to order 2, with its Birnbaum
 /// measures (the sum's derivatives).
-fn rare_event(rates: &[EventRate], cuts: &[(NodeId, Vec<Cut>)]) -> Vec<TargetResult> {
+fn rare_event(rates: &[EventRate], list: &[Cut]) -> TargetResult {
     let q = |e: u32| rates[e as usize].q;
-    cuts.iter()
-        .map(|(_, list)| {
+    {
+        {
             let mut u = 0.0;
             let mut birnbaum: HashMap<u32, f64> = HashMap::default();
             let mut events: Vec<u32> = Vec::new();
@@ -341,6 +344,6 @@ fn rare_event(rates: &[EventRate], cuts: &[(NodeId, Vec<Cut>)]) -> Vec<TargetRes
             let s: f64 = events.iter().map(|&e| q(e)).sum();
             let bound = s * s * s / 6.0;
             (u, Method::RareEvent { order: 2, bound }, birnbaum)
-        })
-        .collect()
+        }
+    }
 }

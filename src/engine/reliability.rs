@@ -235,7 +235,9 @@ pub fn event_rates(layout: &Layout, graph: &Graph, events: &[Event]) -> Vec<Even
                         (q, w) = steady(per_year * (1.0 - f), repair);
                     }
                 }
-                if kind == "generator" {
+                // A fixed probability is the whole answer; a rate gains the
+                // chance of not starting.
+                if kind == "generator" && fixed.is_none() {
                     let (p, ps) = res.get(|r| r.fail_to_start);
                     let p = p.unwrap_or(0.0);
                     q = 1.0 - (1.0 - q) * (1.0 - p);

@@ -17,7 +17,8 @@ fn critical(layout: &Layout) -> Availability {
 
 /// Everything but the named events can never fail: the device, its PSU
 /// (and its shorts) are given probability 0.
-const NEVER: &str = r#"Rates(id: "d1", probability: 0), Rates(id: "d1/psu1", probability: 0, short_fraction: 0)"#;
+const NEVER: &str =
+    r#"Rates(id: "d1", probability: 0), Rates(id: "d1/psu1", probability: 0, short_fraction: 0)"#;
 
 #[test]
 fn a_three_element_series_chain_is_one_minus_the_product_of_survivals() {
@@ -64,7 +65,11 @@ fn a_one_of_two_pair_is_the_product_and_mtbf_mttr_give_the_steady_state() {
     let q1 = 10.0 / 10010.0;
     let q2 = 48.0 / (8766.0 + 48.0);
     let t = &av.targets[0];
-    assert!((t.unavailability - q1 * q2).abs() < 1e-18, "{}", t.unavailability);
+    assert!(
+        (t.unavailability - q1 * q2).abs() < 1e-18,
+        "{}",
+        t.unavailability
+    );
     // Both servers matter equally in Fussell-Vesely: each is in the one cut set.
     for i in t.importance.iter().filter(|i| i.q > 0.0) {
         assert!((i.fussell_vesely - 1.0).abs() < 1e-12);
@@ -103,7 +108,12 @@ fn the_cli_reports_each_critical_service_and_says_it_rests_on_defaults() {
 
 #[test]
 fn an_element_out_for_maintenance_raises_the_downtime() {
-    let base = json(&faultline(&["availability", "layouts/demo.ron", "--format", "json"]));
+    let base = json(&faultline(&[
+        "availability",
+        "layouts/demo.ron",
+        "--format",
+        "json",
+    ]));
     let out = json(&faultline(&[
         "availability",
         "layouts/demo.ron",
@@ -120,7 +130,12 @@ fn an_element_out_for_maintenance_raises_the_downtime() {
             .map(|t| t["downtime_min_per_year"].as_f64().unwrap())
             .sum()
     };
-    assert!(total(&out) > total(&base) * 10.0, "{} vs {}", total(&out), total(&base));
+    assert!(
+        total(&out) > total(&base) * 10.0,
+        "{} vs {}",
+        total(&out),
+        total(&base)
+    );
 }
 
 /// The file with `entry` added to its `rates` (the demo has none).
@@ -174,4 +189,20 @@ fn the_first_fix_on_the_demo_gives_the_largest_drop_among_the_top_five() {
     assert_eq!(drops.len(), 5);
     let best = drops.iter().map(|d| d.0).fold(f64::MIN, f64::max);
     assert_eq!(drops[0].0, best, "{drops:?}");
+}
+
+#[test]
+fn bad_rates_are_located_validation_errors() {
+    let text = r#"Layout(name: "bad", power: [Utility(id: "u")], racks: [],
+  rates: [Rates(id: "nope", probability: 2), Rates(id: "u", mtbf_h: 0)],
+)"#;
+    let dir = std::env::temp_dir().join(format!("faultline-rates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.ron");
+    std::fs::write(&path, text).unwrap();
+    let run = faultline(&["availability", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    for want in ["unknown-ref", "\"nope\"", "probability", "mtbf_h"] {
+        assert!(run.stderr.contains(want), "{want} missing:\n{}", run.stderr);
+    }
 }

@@ -122,8 +122,13 @@ fn compare(layout: &Layout, label: &str, dir: &Path) -> usize {
     let ours = availability(&a, layout, &targets, &[]);
     let mut compared = 0;
     for ((_, top), t) in export.tops.iter().zip(&ours.targets) {
-        assert!(matches!(t.method, Method::Exact { .. }), "{label}: {top} not exact");
-        let scram = theirs.get(top).unwrap_or_else(|| panic!("{label}: SCRAM has no {top}"));
+        assert!(
+            matches!(t.method, Method::Exact { .. }),
+            "{label}: {top} not exact"
+        );
+        let scram = theirs
+            .get(top)
+            .unwrap_or_else(|| panic!("{label}: SCRAM has no {top}"));
         assert!(
             close(t.unavailability, scram.probability),
             "{label}: {top}: unavailability {} vs SCRAM's {}",
@@ -136,7 +141,10 @@ fn compare(layout: &Layout, label: &str, dir: &Path) -> usize {
             let Some(i) = t.importance.iter().find(|i| i.event == e) else {
                 // SCRAM lists events of the truncated products; one whose
                 // every product has a zero probability has no importance.
-                assert!(*mif == 0.0 || *cif == 0.0, "{label}: {top}: {event} missing");
+                assert!(
+                    *mif == 0.0 || *cif == 0.0,
+                    "{label}: {top}: {event} missing"
+                );
                 continue;
             };
             for (what, ours, theirs) in [
@@ -177,7 +185,8 @@ pub fn random_rates(layout: &mut Layout, rng: &mut Rng) {
         if !rng.chance(50) {
             continue;
         }
-        let f = |rng: &mut Rng, lo: f64, hi: f64| lo + (hi - lo) * (rng.below(1000) as f64 / 1000.0);
+        let f =
+            |rng: &mut Rng, lo: f64, hi: f64| lo + (hi - lo) * (rng.below(1000) as f64 / 1000.0);
         let mut r = Rates {
             id,
             mtbf_h: None,

@@ -9,6 +9,8 @@ mod util;
 mod fuzz_harness;
 
 mod browser;
+mod availability;
+mod availability_scram;
 mod capacity;
 mod check;
 mod codes;
@@ -31,8 +33,6 @@ mod paths;
 mod picture;
 mod properties;
 mod scram;
-mod availability;
-mod availability_scram;
 mod trip;
 mod tui;
 mod tui_planning;

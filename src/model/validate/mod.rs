@@ -14,6 +14,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, closest};
 
 mod cycles;
+mod rates;
 mod targets;
 
 use targets::{Target, Wants, describe_type};
@@ -67,6 +68,7 @@ pub fn validate<'a>(layout: &'a Layout, index: &'a LazyIndex<'a>, src: &'a str) 
     v.check_racks();
     v.check_services();
     v.check_common_causes();
+    v.check_rates();
     // Cycles are only meaningful once every reference resolves to exactly
     // one thing: with a duplicate id the graph would join two elements.
     let unresolved = [Code::UnknownRef, Code::BadRefKind, Code::DuplicateId];
