@@ -22,10 +22,10 @@ use crate::model::format::Layout;
 /// Minutes in a year of 365.25 days.
 pub const MINUTES_PER_YEAR: f64 = HOURS_PER_YEAR * 60.0;
 
-/// Past this many nodes in one target's BDD (about 500 MB with its
+/// Past this many nodes in one target's BDD (about 150 MB with its
 /// tables) the exact
 /// method gives way to the cut-set approximation.
-pub const MAX_BDD_NODES: usize = 4_000_000;
+pub const MAX_BDD_NODES: usize = 1_000_000;
 
 /// How a target's unavailability was computed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -278,7 +278,7 @@ fn exact(
             });
         }
     }
-    let mut bdd = Bdd::new();
+    let mut bdd = Bdd::with_limit(MAX_BDD_NODES);
     let mut down: HashMap<NodeId, Ref> = HashMap::default();
     for &n in &walk {
         let ins = g.inputs(n);
@@ -294,7 +294,7 @@ fn exact(
             f = bdd.or(f, v);
         }
         down.insert(n, f);
-        if bdd.len() > MAX_BDD_NODES {
+        if bdd.overflowed() {
             return None;
         }
     }

@@ -31,6 +31,11 @@ pub struct Bdd {
     nodes: Vec<(u32, Ref, Ref)>,
     unique: HashMap<(u32, Ref, Ref), Ref>,
     cache: HashMap<(Op, Ref, Ref), Ref>,
+    /// Past this many nodes every operation stops and answers FALSE, and
+    /// `overflowed` says the results mean nothing: a diagram that blows
+    /// up inside one AT-LEAST must not take the machine's memory with it.
+    limit: usize,
+    overflowed: bool,
 }
 
 enum Frame {
@@ -46,11 +51,23 @@ impl Default for Bdd {
 
 impl Bdd {
     pub fn new() -> Bdd {
+        Self::with_limit(usize::MAX)
+    }
+
+    /// A store that gives up past `limit` nodes (see [`Bdd::overflowed`]).
+    pub fn with_limit(limit: usize) -> Bdd {
         Bdd {
             nodes: vec![(u32::MAX, FALSE, FALSE), (u32::MAX, TRUE, TRUE)],
             unique: HashMap::default(),
             cache: HashMap::default(),
+            limit,
+            overflowed: false,
         }
+    }
+
+    /// Whether the store passed its limit: every result since is void.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
     }
 
     /// How many nodes the store holds (its memory, roughly 40 bytes each).
@@ -80,6 +97,10 @@ impl Bdd {
         }
         if let Some(&r) = self.unique.get(&(level, low, high)) {
             return r;
+        }
+        if self.nodes.len() >= self.limit {
+            self.overflowed = true;
+            return FALSE;
         }
         let r = self.nodes.len() as Ref;
         self.nodes.push((level, low, high));
@@ -117,6 +138,9 @@ impl Bdd {
         let mut work = vec![Frame::Expand(a, b)];
         let mut results: Vec<Ref> = Vec::new();
         while let Some(frame) = work.pop() {
+            if self.overflowed {
+                return FALSE;
+            }
             match frame {
                 Frame::Expand(a, b) => {
                     let (a, b) = (a.min(b), a.max(b));
@@ -175,6 +199,9 @@ impl Bdd {
         let mut count = vec![FALSE; m + 1];
         count[0] = TRUE;
         for &a in args {
+            if self.overflowed {
+                return FALSE;
+            }
             for j in (1..=m).rev() {
                 let with = self.and(a, count[j - 1]);
                 count[j] = self.or(count[j], with);
