@@ -351,6 +351,9 @@ mod tests {
                 "Policy",
                 "Psu",
                 "Rack",
+                "Rate",
+                "Rates",
+                "Reliability",
                 "Service",
                 "Sts",
                 "Ups",
@@ -379,12 +382,25 @@ mod tests {
         assert_eq!(
             nested,
             [
+                ("ats", "Rate"),
+                ("breaker", "Rate"),
+                ("common_cause", "Rate"),
                 ("common_causes", "CommonCause"),
+                ("device", "Rate"),
                 ("devices", "Device"),
+                ("generator", "Rate"),
+                ("panel", "Rate"),
+                ("pdu", "Rate"),
                 ("policy", "Policy"),
+                ("psu", "Rate"),
                 ("psus", "Psu"),
                 ("racks", "Rack"),
-                ("services", "Service")
+                ("rates", "Rates"),
+                ("reliability", "Reliability"),
+                ("services", "Service"),
+                ("sts", "Rate"),
+                ("ups", "Rate"),
+                ("utility", "Rate")
             ]
         );
         assert_eq!(

@@ -8,9 +8,9 @@ mod util;
 #[path = "../../fuzz/harness.rs"]
 mod fuzz_harness;
 
-mod browser;
 mod availability;
 mod availability_scram;
+mod browser;
 mod capacity;
 mod check;
 mod codes;
