@@ -14,6 +14,7 @@ pub mod import;
 pub mod model;
 pub mod picture;
 pub mod report;
+pub mod review;
 pub mod scenario;
 pub mod suggest;
 pub mod tui;

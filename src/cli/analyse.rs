@@ -1,6 +1,7 @@
-//! The commands that analyse a layout and answer: `check`, `trip` and
-//! `cuts`. Each returns its [`Outcome`]; the rule that makes it failing
-//! is in [`super::exit`].
+//! The commands that analyse a layout and answer: `check --out` (a
+//! maintenance window), `trip` and `cuts`; `check` otherwise is in
+//! [`super::review_cmd`]. Each returns its [`Outcome`]; the rule that
+//! makes it failing is in [`super::exit`].
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -75,19 +76,19 @@ pub fn check(
 /// each phase took and how much memory the process held after it (where
 /// the system tells): what BENCHMARKS.md's "where the time goes" is made
 /// of.
-struct Phases {
+pub(super) struct Phases {
     since: Option<std::time::Instant>,
 }
 
 impl Phases {
-    fn from_env() -> Phases {
+    pub(super) fn from_env() -> Phases {
         let on = std::env::var_os("FAULTLINE_TIMINGS").is_some_and(|v| !v.is_empty());
         Phases {
             since: on.then(std::time::Instant::now),
         }
     }
 
-    fn done(&mut self, phase: &str) {
+    pub(super) fn done(&mut self, phase: &str) {
         let Some(since) = self.since else {
             return;
         };
@@ -120,7 +121,7 @@ impl Phases {
 
 /// The process is about to exit: freeing a million-device model piece by
 /// piece takes longer than the operating system reclaiming it at once.
-fn exit_without_freeing<T>(big: T) {
+pub(super) fn exit_without_freeing<T>(big: T) {
     std::mem::forget(big);
 }
 

@@ -52,6 +52,27 @@ impl Outcome {
         Outcome::failing_if(findings::fails(found, fail_on))
     }
 
+    /// `check --baseline`: a failing finding that the baseline does not
+    /// hold (or held at a severity that did not fail).
+    pub fn of_baseline(new_failures: &[&Finding]) -> Outcome {
+        Outcome::failing_if(!new_failures.is_empty())
+    }
+
+    /// `diff`: NEW adds a finding at or above `fail_on`, or makes one
+    /// fail that did not.
+    pub fn of_diff(diff: &crate::review::diff::Diff<'_>, fail_on: Severity) -> Outcome {
+        Outcome::failing_if(diff.fails(fail_on))
+    }
+
+    /// Several files: the worst of their outcomes.
+    pub fn worst(self, other: Outcome) -> Outcome {
+        if self == Outcome::Failing || other == Outcome::Failing {
+            Outcome::Failing
+        } else {
+            self
+        }
+    }
+
     /// `trip`: a critical service goes down.
     pub fn of_trip(graph: &Graph, impact: &Impact) -> Outcome {
         Outcome::failing_if(impact.down.iter().any(|&n| graph.is_critical(n)))
@@ -79,6 +100,9 @@ pub enum Failure {
     /// The layout does not load: its located diagnostics. Boxed: a
     /// `Result` carries it through every command.
     Layout(Box<LoadError>),
+    /// Some of several layouts do not load (`check A B C`): each one's
+    /// diagnostics, after the reports of the others.
+    Layouts(Vec<LoadError>),
     /// The command could not run as asked (an unknown id, an unreadable
     /// targets file, no terminal for the interactive view): one message
     /// each.
@@ -107,6 +131,7 @@ impl Failure {
     fn render(&self, colour: bool) -> String {
         match self {
             Failure::Layout(e) => e.render(colour),
+            Failure::Layouts(errors) => errors.iter().map(|e| e.render(colour)).collect(),
             Failure::Message(text) => text.clone(),
             Failure::Usage(e) if colour => e.render().ansi().to_string(),
             Failure::Usage(e) => e.render().to_string(),

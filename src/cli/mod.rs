@@ -2,7 +2,7 @@
 //! outcome into the exit status in one place ([`exit`]: 0 clean, 1 the
 //! layout fails the command's rule, 2 no answer).
 //!
-//! [`analyse`] holds `check`, `trip` and `cuts`, [`write`] `export` and
+//! [`analyse`] holds `trip` and `cuts`, [`review_cmd`] `check` and `diff`, [`write`] `export` and
 //! `gen`, [`import`] `import netbox`; `explain` prints the code registry's
 //! text; the interactive view is [`crate::tui`].
 
@@ -12,6 +12,7 @@ pub mod exit;
 mod import;
 mod picture;
 mod plan;
+mod review_cmd;
 mod write;
 
 use std::path::PathBuf;
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diagnostic::Severity;
-use crate::report::Format;
+use crate::report::{Format, ReviewFormat};
 use exit::{Failure, Outcome};
 
 #[derive(Debug, Parser)]
@@ -47,12 +48,15 @@ pub enum Command {
         /// The layout file (.ron or .json); it is reloaded when it changes.
         file: Option<PathBuf>,
     },
-    /// Analyse a layout and report its findings.
+    /// Analyse layouts and report their findings.
     Check {
-        /// The layout file (.ron or .json).
-        file: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// The layout files (.ron or .json); `-` reads standard input
+        /// (RON, or JSON when it starts with `{`), `git:REV:PATH` reads a
+        /// committed version. Several files: one report each and a total.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Human)]
+        format: ReviewFormat,
         /// The lowest severity that makes the exit status 1.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
@@ -61,6 +65,28 @@ pub enum Command {
         /// window. Repeatable.
         #[arg(long = "out", value_name = "ID")]
         out: Vec<String>,
+        /// A previous `check --format json`: its findings are reported but
+        /// do not fail; only findings not in it (or worse than in it) do.
+        #[arg(long, value_name = "OLD.json")]
+        baseline: Option<PathBuf>,
+        /// Write this check's findings as a baseline (JSON) to PATH.
+        #[arg(long, value_name = "PATH")]
+        write_baseline: Option<PathBuf>,
+    },
+    /// Compare two versions of a layout: the findings NEW adds, resolves
+    /// and changes (matched on code, subject and event, never on lines),
+    /// the tier estimate before and after, and the loads that moved.
+    Diff {
+        /// The layout before the change: a file, `-` or `git:REV:PATH`
+        /// (such as git:main:hall.ron).
+        base: String,
+        /// The layout after the change: a file, `-` or `git:REV:PATH`.
+        new: String,
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Human)]
+        format: ReviewFormat,
+        /// Exit status 1 when NEW adds a finding at or above this.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
     },
     /// Show the blast radius of failing elements, PSUs, devices or
     /// common-cause groups (all at once).
@@ -341,16 +367,62 @@ pub fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
     let Some(command) = cli.command else {
+        if let Some(hint) = cli.file.as_deref().and_then(misspelt_command) {
+            return Err(Failure::refused(hint));
+        }
         return interactive(cli.file.as_deref());
     };
     match command {
         Command::Tui { file } => interactive(file.as_deref()),
         Command::Check {
-            file,
+            files,
             format,
             fail_on,
             out,
-        } => analyse::check(&file, format, fail_on.severity(), &out),
+            baseline,
+            write_baseline,
+        } if !out.is_empty() => {
+            // A maintenance window is a question about one file, in the
+            // two formats its report has.
+            let format = match format {
+                ReviewFormat::Human => Format::Human,
+                ReviewFormat::Json => Format::Json,
+                _ => {
+                    return Err(Failure::refused("--out reports in --format human or json"));
+                }
+            };
+            if files.len() != 1 || baseline.is_some() || write_baseline.is_some() {
+                return Err(Failure::refused(
+                    "--out takes one layout file, without --baseline or --write-baseline",
+                ));
+            }
+            analyse::check(
+                std::path::Path::new(&files[0]),
+                format,
+                fail_on.severity(),
+                &out,
+            )
+        }
+        Command::Check {
+            files,
+            format,
+            fail_on,
+            out: _,
+            baseline,
+            write_baseline,
+        } => review_cmd::check(&review_cmd::CheckArgs {
+            files: &files,
+            format,
+            fail_on: fail_on.severity(),
+            baseline: baseline.as_deref(),
+            write_baseline: write_baseline.as_deref(),
+        }),
+        Command::Diff {
+            base,
+            new,
+            format,
+            fail_on,
+        } => review_cmd::diff(&base, &new, format, fail_on.severity()),
         Command::Trip {
             file,
             ids,
@@ -469,6 +541,22 @@ fn explain(code: Option<&str>) -> Result<Outcome, Failure> {
     };
     exit::print(&text)?;
     Ok(Outcome::Clean)
+}
+
+/// `faultline chek`: a word that is no file and is close to a command
+/// name is a misspelt command, as cargo says, not a layout to open.
+fn misspelt_command(file: &std::path::Path) -> Option<String> {
+    use clap::CommandFactory;
+    let word = file.to_str()?;
+    if file.exists() || word.contains(['/', '.', '\\']) {
+        return None;
+    }
+    let cli = Cli::command();
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    let name = crate::suggest::closest(word, names.iter().copied())?;
+    Some(format!(
+        "unknown command `{word}`, and no layout file of that name; did you mean `{name}`?"
+    ))
 }
 
 fn interactive(file: Option<&std::path::Path>) -> Result<Outcome, Failure> {

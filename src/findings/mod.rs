@@ -3,6 +3,7 @@
 //! text or JSON.
 
 mod base;
+pub mod groups;
 mod sweep;
 pub mod tier;
 pub mod window;

@@ -164,8 +164,31 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
     load_str(name, text)
 }
 
-/// Validate a layout given as text.
+/// Validate a layout given as text: JSON when `name` ends in `.json`.
 pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
+    let is_json = name.ends_with(".json");
+    load_str_as(name, text, is_json)
+}
+
+/// Validate a layout given as bytes whose format is decided by the caller
+/// (standard input, a `git show`): JSON when the text starts with `{`.
+pub fn load_unnamed_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
+    let looks_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{');
+    if looks_json || name.ends_with(".json") {
+        // JSON has no fast path; load_bytes' UTF-8 check runs first.
+        match String::from_utf8(bytes) {
+            Ok(text) => load_str_as(name, text, true),
+            Err(e) => load_bytes(name, e.into_bytes()),
+        }
+    } else {
+        load_bytes(name, bytes)
+    }
+}
+
+fn load_str_as(name: &str, text: String, is_json: bool) -> Result<Loaded, LoadError> {
     // A byte-order mark is invisible in editors and is not RON: drop it, so
     // columns on line 1 match what the editor shows.
     let text = match text.strip_prefix('\u{feff}') {
@@ -176,7 +199,6 @@ pub fn load_str(name: &str, text: String) -> Result<Loaded, LoadError> {
         name: name.to_string(),
         text,
     };
-    let is_json = name.ends_with(".json");
     if !is_json {
         if let Some((layout, locations)) = super::fast::parse(&source.text) {
             // Read as ron reads it (tests/it/fast_path.rs): validate it

@@ -3,35 +3,15 @@
 
 use std::fmt::Write;
 
-use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Palette, Severity, SourceLines, render_with};
+use crate::diagnostic::{Diagnostic, Palette, SourceLines, render_with};
 use crate::engine::{Analysis, ByKind, Impact, NodeId};
 use crate::findings::tier::{Level, Tier};
 use crate::findings::{Finding, count, list_names};
 use crate::model::Loaded;
 use crate::wording::carries;
 
-/// Findings with the same code, severity and affected set say the same
-/// thing about different events (a series chain ats -> ups -> panel): show
-/// them once, naming every event.
 fn group(findings: &[Finding]) -> Vec<Vec<&Finding>> {
-    let mut groups: Vec<Vec<&Finding>> = Vec::new();
-    let mut index: std::collections::HashMap<(Code, Severity, bool, &[String]), usize> =
-        std::collections::HashMap::new();
-    for f in findings {
-        let groupable = f.event.is_some() && !f.affected.is_empty();
-        let key = (f.code, f.severity, f.allowed, f.affected.as_slice());
-        match index.get(&key) {
-            Some(&i) if groupable => groups[i].push(f),
-            _ => {
-                if groupable {
-                    index.insert(key, groups.len());
-                }
-                groups.push(vec![f]);
-            }
-        }
-    }
-    groups
+    crate::findings::groups::blocks(findings)
 }
 
 pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier, colour: bool) -> String {
@@ -48,7 +28,7 @@ pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier, colour: bool) -
 }
 
 /// One diagnostic for a group of findings with the same blast radius.
-fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
+pub(crate) fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
     let first = group[0];
     let mut d = Diagnostic {
         severity: first.severity,
