@@ -19,6 +19,9 @@ use super::review::{findings_in_blocks, load_move_sides};
 pub const COLLAPSE_ROWS: usize = 15;
 /// Ids shown in a blast-radius cell before "and N more".
 const IDS_IN_CELL: usize = 5;
+/// Events of one block shown before "and N more": a series chain names
+/// each of its elements, and they are what a reviewer looks for.
+const EVENTS_IN_CELL: usize = 12;
 
 /// Escape text for a Markdown table cell: every ASCII punctuation mark
 /// that could start markup is backslash-escaped (CommonMark allows it for
@@ -40,10 +43,14 @@ pub fn escape(text: &str) -> String {
 }
 
 fn ids_cell(ids: &[String]) -> String {
-    let shown: Vec<String> = ids.iter().take(IDS_IN_CELL).map(|s| escape(s)).collect();
+    ids_cell_max(ids, IDS_IN_CELL)
+}
+
+fn ids_cell_max(ids: &[String], max: usize) -> String {
+    let shown: Vec<String> = ids.iter().take(max).map(|s| escape(s)).collect();
     let mut s = shown.join(", ");
-    if ids.len() > IDS_IN_CELL {
-        let _ = write!(s, " and {} more", ids.len() - IDS_IN_CELL);
+    if ids.len() > max {
+        let _ = write!(s, " and {} more", ids.len() - max);
     }
     s
 }
@@ -57,7 +64,7 @@ fn events_cell(block: &[&Finding]) -> String {
     if events.is_empty() {
         "-".to_string()
     } else {
-        ids_cell(&events)
+        ids_cell_max(&events, EVENTS_IN_CELL)
     }
 }
 

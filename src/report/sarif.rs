@@ -64,7 +64,7 @@ fn rules() -> Vec<Value> {
             let e = crate::code::explain::explanation(code);
             json!({
                 "id": code.name(),
-                "name": pascal(code.name()),
+                "name": format!("{}Finding", pascal(code.name())),
                 "shortDescription": {"text": code.summary()},
                 "fullDescription": {"text": one_paragraph(e.what)},
                 "help": {"text": code.help()},
@@ -93,7 +93,11 @@ fn run(input: &RunInput<'_>) -> Value {
         "results": input.findings.iter().map(|(f, state)| result(input, f, *state)).collect::<Vec<_>>(),
     });
     if let Some(uri) = input.uri {
-        value["artifacts"] = json!([{"location": {"uri": encode_uri(uri)}}]);
+        value["artifacts"] = json!([{
+            "location": {"uri": encode_uri(uri)},
+            "length": input.loaded.source.text.len(),
+            "roles": ["analysisTarget"],
+        }]);
     }
     if let Some(p) = &input.properties {
         value["properties"] = p.clone();
@@ -192,7 +196,9 @@ fn region(src: &str, loc: Loc) -> Value {
     })
 }
 
-/// `single-psu` -> `SinglePsu`: SARIF's rule names are identifiers.
+/// `single-psu` -> `SinglePsu`: SARIF's rule names are identifiers, and
+/// must differ from the id even ignoring case (hence the `Finding` the
+/// caller adds).
 fn pascal(name: &str) -> String {
     name.split('-')
         .map(|w| {

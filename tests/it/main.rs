@@ -32,6 +32,7 @@ mod oracle;
 mod paths;
 mod picture;
 mod properties;
+mod review;
 mod scram;
 mod trip;
 mod tui;
