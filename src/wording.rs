@@ -46,3 +46,13 @@ mod tests {
         );
     }
 }
+
+/// "12 findings in 3 blocks": how every report counts findings and the
+/// blocks it groups them into.
+pub fn findings_in_blocks(findings: usize, blocks: usize) -> String {
+    format!(
+        "{} in {}",
+        plural(findings, "finding", "findings"),
+        plural(blocks, "block", "blocks")
+    )
+}

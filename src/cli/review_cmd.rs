@@ -74,8 +74,17 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
             }
         };
         phases.done("load");
-        let r = Reviewed::new(loaded);
-        phases.done("analysis and findings");
+        let analysis = crate::engine::Analysis::new(&loaded.layout);
+        phases.done("analysis");
+        let findings = crate::findings::check(&loaded, &analysis);
+        let tier = crate::findings::tier::estimate(&analysis, &findings);
+        phases.done("findings");
+        let r = Reviewed {
+            loaded,
+            analysis,
+            findings,
+            tier,
+        };
         let failing: Vec<&Finding> = match &baseline {
             Some(b) => b.new_failures(&r.findings, threshold),
             None => r
@@ -188,7 +197,7 @@ fn total_line(reviewed: &[(Source, Reviewed)], files: usize) -> String {
     format!(
         "faultline: total of {}: {}: {} errors, {} warnings, {} notes, {} allowed{invalid}\n",
         crate::wording::plural(files, "file", "files"),
-        report::review::findings_in_blocks(all.len(), blocks),
+        crate::wording::findings_in_blocks(all.len(), blocks),
         c.errors,
         c.warnings,
         c.notes,
@@ -232,7 +241,6 @@ fn check_json(
         let text = report::json::check(&r.loaded, &r.findings, &r.tier);
         let mut v: serde_json::Value =
             serde_json::from_str(&text).expect("the check report is JSON");
-        v["summary"]["blocks"] = blocks_of(&r.findings).len().into();
         if let Some(b) = baseline {
             let failing = b.new_failures(&r.findings, threshold);
             v["new_since_baseline"] = serde_json::to_value(&failing).expect("findings serialise");

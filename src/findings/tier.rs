@@ -104,9 +104,19 @@ fn reasons(analysis: &Analysis, findings: &[Finding], level: Level) -> Vec<Strin
     for f in findings.iter().filter(|f| blocks(analysis, f, level)) {
         *by_code.entry(f.code.name()).or_default() += 1;
     }
+    // "2 of 22 spof findings": the count a reader can find in the report,
+    // and which of them keep the layout from the level.
     by_code
         .into_iter()
-        .map(|(code, n)| format!("{n} {code}"))
+        .map(|(code, n)| {
+            let total = findings.iter().filter(|f| f.code.name() == code).count();
+            let noun = if total == 1 { "finding" } else { "findings" };
+            if n == total {
+                format!("{n} {code} {noun}")
+            } else {
+                format!("{n} of {total} {code} {noun}")
+            }
+        })
         .collect()
 }
 

@@ -49,7 +49,7 @@ pub(crate) fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
     }
     if !first.affected.is_empty() {
         d = d.with_note(
-            &format!("affected ({})", first.affected.len()),
+            &format!("{} ({})", affected_label(first.code), first.affected.len()),
             list_names(&first.affected, 10),
         );
     }
@@ -62,7 +62,19 @@ pub(crate) fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
     d.with_help(first.code.help())
 }
 
-/// "tier estimate: concurrently-maintainable (not fault-tolerant: 2 spof)"
+/// What a finding's `affected` list holds, named for it: a double fault
+/// lists the events of its first pairs, a failover overload the elements
+/// that trip and what goes down.
+pub fn affected_label(code: crate::code::Code) -> &'static str {
+    use crate::code::Code;
+    match code {
+        Code::DoubleFault => "events in the first pairs",
+        Code::FailoverOverload => "tripped and down",
+        _ => "affected",
+    }
+}
+
+/// "tier estimate: concurrently-maintainable (not fault-tolerant: 2 of 5 spof findings)"
 pub fn tier_line(tier: &Tier) -> String {
     let next = match tier.level {
         Level::Basic => Some("redundant-components"),
@@ -87,9 +99,11 @@ pub fn summary_line(loaded: &Loaded, findings: &[Finding]) -> String {
     let c = count(findings);
     let l = &loaded.layout;
     let devices: usize = l.racks.iter().map(|r| r.devices.len()).sum();
+    let blocks = crate::findings::groups::blocks(findings).len();
     format!(
-        "faultline: {}: {} error{}, {} warning{}, {} note{}, {} allowed ({} power element{}, {} rack{}, {} device{}, {} service{})\n",
+        "faultline: {}: {}: {} error{}, {} warning{}, {} note{}, {} allowed ({} power element{}, {} rack{}, {} device{}, {} service{})\n",
         loaded.source.name,
+        crate::wording::findings_in_blocks(findings.len(), blocks),
         c.errors,
         crate::wording::s(c.errors),
         c.warnings,

@@ -20,6 +20,11 @@ struct Summary {
     racks: usize,
     devices: usize,
     services: usize,
+    /// Every finding, and the blocks the reports group them into (same
+    /// code, severity and blast radius): the two numbers every output
+    /// gives.
+    findings: usize,
+    blocks: usize,
     #[serde(flatten)]
     counts: Counts,
     /// An estimate in the style of the Uptime Institute tiers.
@@ -36,6 +41,8 @@ pub fn check(loaded: &Loaded, findings: &[Finding], tier: &Tier) -> String {
             racks: l.racks.len(),
             devices: l.racks.iter().map(|r| r.devices.len()).sum(),
             services: l.services.len(),
+            findings: findings.len(),
+            blocks: crate::findings::groups::blocks(findings).len(),
             counts: count(findings),
             tier: tier.level.name(),
             tier_reasons: tier.reasons.clone(),

@@ -13,7 +13,8 @@ use crate::findings::{Finding, count};
 use crate::model::Loaded;
 use crate::review::diff::Diff;
 
-use super::review::{findings_in_blocks, load_move_sides};
+use super::review::load_move_sides;
+use crate::wording::findings_in_blocks;
 
 /// Sections longer than this many rows are collapsed.
 pub const COLLAPSE_ROWS: usize = 15;

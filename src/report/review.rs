@@ -11,7 +11,7 @@ use crate::findings::tier::Tier;
 use crate::findings::{Finding, list_names};
 use crate::model::Loaded;
 use crate::review::diff::{Diff, LoadMove};
-use crate::wording::plural;
+use crate::wording::findings_in_blocks;
 
 use super::human::{group_diagnostic, tier_line};
 
@@ -121,15 +121,6 @@ pub fn diff_json(base: &Loaded, new: &Loaded, d: &Diff<'_>) -> String {
     let mut s = serde_json::to_string_pretty(&out).expect("report types always serialise");
     s.push('\n');
     s
-}
-
-/// "12 findings in 3 blocks".
-pub fn findings_in_blocks(findings: usize, blocks: usize) -> String {
-    format!(
-        "{} in {}",
-        plural(findings, "finding", "findings"),
-        plural(blocks, "block", "blocks")
-    )
 }
 
 /// "cb-a-r07: 2.1 kW (33%) -> 4.0 kW (62%) of 6.4 kW".

@@ -257,7 +257,10 @@ fn tier_estimate_reads_the_findings() {
     // can be maintained on its own.
     let (level, reasons) = tier("layouts/incidents/03-mail-contact-network-storage.ron");
     assert_eq!(level, "concurrently-maintainable");
-    assert_eq!(reasons, serde_json::json!(["1 shared-fate", "1 spof"]));
+    assert_eq!(
+        reasons,
+        serde_json::json!(["1 shared-fate finding", "1 spof finding"])
+    );
     // Losing one UPS takes the service down via overload.
     assert_eq!(
         tier("layouts/incidents/04-time-attendance-failover.ron").0,

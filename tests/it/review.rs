@@ -656,3 +656,68 @@ fn assert_one_table_html(html: &str) {
     assert_eq!(html.matches("<table>").count(), 1);
     assert_eq!(html.matches("<td>").count(), 2, "{html}");
 }
+
+/// Every output says how many findings there are and in how many blocks,
+/// the same way, and the human report prints exactly that many blocks.
+#[test]
+fn every_output_counts_findings_and_blocks_alike() {
+    for path in shipped_layouts() {
+        let p = path.strip_prefix(root()).unwrap().to_str().unwrap();
+        let v = json(&faultline(&["check", p, "--format", "json"]));
+        let findings = v["summary"]["findings"].as_u64().unwrap() as usize;
+        let blocks = v["summary"]["blocks"].as_u64().unwrap() as usize;
+        assert_eq!(findings, v["findings"].as_array().unwrap().len());
+        let phrase = format!(
+            "{findings} finding{} in {blocks} block{}",
+            if findings == 1 { "" } else { "s" },
+            if blocks == 1 { "" } else { "s" }
+        );
+        let human = faultline(&["check", p]).stdout;
+        assert!(human.contains(&phrase), "{p}: {phrase} not in the summary");
+        let printed = human
+            .lines()
+            .filter(|l| {
+                ["error[", "warning[", "note["]
+                    .iter()
+                    .any(|s| l.starts_with(s))
+            })
+            .count();
+        assert_eq!(printed, blocks, "{p}: blocks printed");
+        let markdown = faultline(&["check", p, "--format", "markdown"]).stdout;
+        assert!(
+            markdown.contains(&phrase),
+            "{p}: {phrase} not in the Markdown"
+        );
+        let sarif = json(&faultline(&["check", p, "--format", "sarif"]));
+        assert_eq!(
+            sarif["runs"][0]["results"].as_array().unwrap().len(),
+            findings
+        );
+        // The tier line's counts are findings of the JSON.
+        for reason in v["summary"]["tier_reasons"].as_array().unwrap() {
+            let reason = reason.as_str().unwrap();
+            let words: Vec<&str> = reason.split(' ').collect();
+            if let ["no", ..] = words.as_slice() {
+                continue;
+            }
+            let code = words[words.len() - 2];
+            let total = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["code"] == code)
+                .count();
+            let n: usize = words[0].parse().unwrap();
+            if words[1] == "of" {
+                assert_eq!(words[2].parse::<usize>().unwrap(), total, "{p}: {reason}");
+                assert!(n < total);
+            } else {
+                assert_eq!(n, total, "{p}: {reason}");
+            }
+        }
+    }
+    // Labels say what they hold.
+    let human = faultline(&["check", "layouts/demo.ron"]).stdout;
+    assert!(human.contains("= events in the first pairs ("));
+    assert!(human.contains("= tripped and down ("));
+}
