@@ -27,6 +27,16 @@ pub fn carries(id: &str, load_w: f64, capacity_w: f64, pct: f64, decimals: usize
     )
 }
 
+/// "12 findings in 3 blocks": how every report counts findings and the
+/// blocks it groups them into.
+pub fn findings_in_blocks(findings: usize, blocks: usize) -> String {
+    format!(
+        "{} in {}",
+        plural(findings, "finding", "findings"),
+        plural(blocks, "block", "blocks")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,14 +55,4 @@ mod tests {
             "ups carries 0.8 kW = 80.0% of 1.0 kW"
         );
     }
-}
-
-/// "12 findings in 3 blocks": how every report counts findings and the
-/// blocks it groups them into.
-pub fn findings_in_blocks(findings: usize, blocks: usize) -> String {
-    format!(
-        "{} in {}",
-        plural(findings, "finding", "findings"),
-        plural(blocks, "block", "blocks")
-    )
 }
