@@ -13,6 +13,7 @@ mod availability_scram;
 mod browser;
 mod capacity;
 mod check;
+mod ci_examples;
 mod codes;
 mod contract;
 mod cuts;
