@@ -34,6 +34,7 @@ mod paths;
 mod picture;
 mod properties;
 mod review;
+mod review_oracle;
 mod scram;
 mod trip;
 mod tui;
