@@ -176,11 +176,15 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
 
 /// "faultline: 3 files: 80 findings in 30 blocks ... (1 file not valid)".
 fn total_line(reviewed: &[(Source, Reviewed)], files: usize) -> String {
-    let all: Vec<&Finding> = reviewed
-        .iter()
-        .flat_map(|(_, r)| r.findings.iter())
-        .collect();
-    let c = crate::findings::count(&all.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+    let all: usize = reviewed.iter().map(|(_, r)| r.findings.len()).sum();
+    let mut c = crate::findings::Counts::default();
+    for (_, r) in reviewed {
+        let one = crate::findings::count(&r.findings);
+        c.errors += one.errors;
+        c.warnings += one.warnings;
+        c.notes += one.notes;
+        c.allowed += one.allowed;
+    }
     let blocks: usize = reviewed
         .iter()
         .map(|(_, r)| blocks_of(&r.findings).len())
@@ -195,12 +199,12 @@ fn total_line(reviewed: &[(Source, Reviewed)], files: usize) -> String {
         String::new()
     };
     format!(
-        "faultline: total of {}: {}: {} errors, {} warnings, {} notes, {} allowed{invalid}\n",
+        "faultline: total of {}: {}: {}, {}, {}, {} allowed{invalid}\n",
         crate::wording::plural(files, "file", "files"),
-        crate::wording::findings_in_blocks(all.len(), blocks),
-        c.errors,
-        c.warnings,
-        c.notes,
+        crate::wording::findings_in_blocks(all, blocks),
+        crate::wording::plural(c.errors, "error", "errors"),
+        crate::wording::plural(c.warnings, "warning", "warnings"),
+        crate::wording::plural(c.notes, "note", "notes"),
         c.allowed
     )
 }

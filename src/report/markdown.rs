@@ -14,7 +14,7 @@ use crate::model::Loaded;
 use crate::review::diff::Diff;
 
 use super::review::load_move_sides;
-use crate::wording::findings_in_blocks;
+use crate::wording::{findings_in_blocks, plural};
 
 /// Sections longer than this many rows are collapsed.
 pub const COLLAPSE_ROWS: usize = 15;
@@ -160,11 +160,11 @@ fn critical_at_risk(analysis: &Analysis, findings: &[Finding]) -> Vec<String> {
 fn counts_text(findings: &[Finding]) -> String {
     let c = count(findings);
     format!(
-        "{}: {} errors, {} warnings, {} notes, {} allowed",
+        "{}: {}, {}, {}, {} allowed",
         findings_in_blocks(findings.len(), blocks_of(findings).len()),
-        c.errors,
-        c.warnings,
-        c.notes,
+        plural(c.errors, "error", "errors"),
+        plural(c.warnings, "warning", "warnings"),
+        plural(c.notes, "note", "notes"),
         c.allowed
     )
 }
