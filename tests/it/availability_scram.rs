@@ -18,16 +18,7 @@ use faultline::model::format::{Layout, Rates};
 use faultline::report::mef;
 
 use crate::oracle::{Rng, random_layout};
-
-fn require_scram() {
-    match Command::new("scram").arg("--version").output() {
-        Ok(out) if out.status.success() => {}
-        _ => panic!(
-            "scram is not installed: these cross-checks need it. Install it with \
-             `sudo apt-get install -y scram` (Debian/Ubuntu), or run plain `cargo test` to skip them."
-        ),
-    }
-}
+use crate::scram::require_scram;
 
 /// SCRAM's figures for one top event.
 #[derive(Default, Debug)]
@@ -165,12 +156,8 @@ fn compare(layout: &Layout, label: &str, dir: &Path) -> usize {
 }
 
 fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "faultline-avail-scram-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    // Its own directories: the cut-set cross-check writes the same names.
+    crate::scram::tempdir(&format!("avail-{name}"))
 }
 
 /// Random rates on about half the elements, devices and groups: each

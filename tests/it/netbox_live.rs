@@ -42,6 +42,22 @@ fn live() -> Live {
     }
 }
 
+/// `faultline import netbox` of the lab site with `token`, plus `extra`.
+fn lab_import(url: &str, token: &str, extra: &[&str]) -> crate::util::Run {
+    let mut args = vec![
+        "import",
+        "netbox",
+        "--url",
+        url,
+        "--token",
+        token,
+        "--site",
+        "faultline-lab",
+    ];
+    args.extend_from_slice(extra);
+    faultline(&args)
+}
+
 fn tempdir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("faultline-live-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -70,18 +86,7 @@ fn the_lab_site_imports_and_shows_the_flaws_it_was_built_with() {
     let nb = live();
     let out = tempdir().join("site.ron");
     let out = out.to_str().unwrap();
-    let run = faultline(&[
-        "import",
-        "netbox",
-        "--url",
-        &nb.url,
-        "--token",
-        &nb.token,
-        "--site",
-        "faultline-lab",
-        "--output",
-        out,
-    ]);
+    let run = lab_import(&nb.url, &nb.token, &["--output", out]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("panels fed by independent utilities"),
@@ -116,20 +121,11 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
     .unwrap();
     let out = dir.join("site-up.ron");
     let out = out.to_str().unwrap();
-    let run = faultline(&[
-        "import",
-        "netbox",
-        "--url",
+    let run = lab_import(
         &nb.url,
-        "--token",
         &nb.token,
-        "--site",
-        "faultline-lab",
-        "--upstream",
-        overlay.to_str().unwrap(),
-        "--output",
-        out,
-    ]);
+        &["--upstream", overlay.to_str().unwrap(), "--output", out],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         !run.stderr.contains("independent utilities"),
@@ -160,28 +156,10 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
 fn v1_tokens_work_and_a_wrong_token_is_one_line() {
     let nb = live();
     if let Some(v1) = &nb.token_v1 {
-        let run = faultline(&[
-            "import",
-            "netbox",
-            "--url",
-            &nb.url,
-            "--token",
-            v1,
-            "--site",
-            "faultline-lab",
-        ]);
+        let run = lab_import(&nb.url, v1, &[]);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
-    let run = faultline(&[
-        "import",
-        "netbox",
-        "--url",
-        &nb.url,
-        "--token",
-        "nbt_wrong.wrong",
-        "--site",
-        "faultline-lab",
-    ]);
+    let run = lab_import(&nb.url, "nbt_wrong.wrong", &[]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stdout.is_empty());
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);

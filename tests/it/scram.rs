@@ -19,7 +19,9 @@ use faultline::report::mef;
 
 use crate::oracle::{Rng, random_layout};
 
-fn require_scram() {
+/// Fail with the install hint when SCRAM is missing (shared by the
+/// availability cross-check).
+pub(crate) fn require_scram() {
     match Command::new("scram").arg("--version").output() {
         Ok(out) if out.status.success() => {}
         _ => panic!(
@@ -144,7 +146,7 @@ fn cut_sets_equal_scrams_on_random_layouts() {
     assert!(compared > 1000, "only {compared} cut sets compared");
 }
 
-fn tempdir(name: &str) -> std::path::PathBuf {
+pub(crate) fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("faultline-scram-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
