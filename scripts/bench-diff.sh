@@ -32,10 +32,14 @@ measure() {
 measure check "$bin" check "$dir/new.ron"
 measure diff "$bin" diff "$dir/base.ron" "$dir/new.ron"
 grep -E "^(check|diff) wall" "$dir/times"
-awk '/^check wall/ {c[++nc]=$3} /^diff wall/ {d[++nd]=$3}
-     END {
-       asort(c); asort(d)
-       printf "best wall: check %.2f s, diff %.2f s, ratio %.2f\n", c[1], d[1], d[1]/c[1]
-       m=int((nc+1)/2); n=int((nd+1)/2)
-       printf "median wall: check %.2f s, diff %.2f s, ratio %.2f\n", c[m], d[n], d[n]/c[m]
-     }' "$dir/times"
+# Portable across awks (mawk has no asort): sort the walls first.
+best_median() {
+    grep "^$1 wall" "$dir/times" | awk '{print $3}' | sort -n |
+        awk '{v[NR]=$1} END {printf "%s %s", v[1], v[int((NR+1)/2)]}'
+}
+read -r check_best check_median <<< "$(best_median check)"
+read -r diff_best diff_median <<< "$(best_median diff)"
+awk -v cb="$check_best" -v cm="$check_median" -v db="$diff_best" -v dm="$diff_median" 'BEGIN {
+    printf "best wall: check %.2f s, diff %.2f s, ratio %.2f\n", cb, db, db/cb
+    printf "median wall: check %.2f s, diff %.2f s, ratio %.2f\n", cm, dm, dm/cm
+}'
