@@ -84,8 +84,11 @@ pub enum Command {
         new: String,
         #[arg(long, value_enum, default_value_t = ReviewFormat::Human)]
         format: ReviewFormat,
-        /// Exit status 1 when NEW adds a finding at or above this.
-        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        /// Exit status 1 when NEW adds a finding at or above this. The
+        /// default is `warning`, one step tighter than `check`: everything
+        /// a diff adds is new, so a new warning is a risk the change
+        /// brings and the reviewer should accept it explicitly.
+        #[arg(long, value_enum, default_value_t = FailOn::Warning)]
         fail_on: FailOn,
     },
     /// Show the blast radius of failing elements, PSUs, devices or

@@ -123,14 +123,18 @@ fn the_github_workflow_is_valid_and_its_review_step_runs() {
         .find(|s| s["id"].as_str() == Some("review"))
         .unwrap();
     let script = review["run"].as_str().unwrap();
-    for (new_text, want) in [
+    for (case, (new_text, want)) in [
         (
             std::fs::read_to_string(root().join("tests/fixtures/review/new.ron")).unwrap(),
-            "0",
+            "1",
         ),
+        (crate::review::new_with_the_risks_accepted(), "0"),
         (new_with_an_error(), "1"),
-    ] {
-        let work = repository(&format!("github-{want}"), &new_text);
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let work = repository(&format!("github-{case}"), &new_text);
         let output = work.join("github-output");
         let out = bash(
             script,
@@ -184,14 +188,18 @@ fn the_gitlab_job_is_valid_and_its_script_runs() {
     );
     // The job's script, line by line as GitLab runs it: the last line is
     // the gate.
-    for (new_text, want) in [
+    for (case, (new_text, want)) in [
         (
             std::fs::read_to_string(root().join("tests/fixtures/review/new.ron")).unwrap(),
-            0,
+            1,
         ),
+        (crate::review::new_with_the_risks_accepted(), 0),
         (new_with_an_error(), 1),
-    ] {
-        let work = repository(&format!("gitlab-{want}"), &new_text);
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let work = repository(&format!("gitlab-{case}"), &new_text);
         let out = bash(
             &script.join("\n"),
             &work,

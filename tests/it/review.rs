@@ -40,20 +40,29 @@ fn mentions(f: &Value, id: &str) -> bool {
     f["subject"] == id || f["affected"].as_array().unwrap().iter().any(|a| a == id)
 }
 
+/// NEW with what it adds accepted in the file: `single-psu` on the new
+/// server, `short-trip` on the breaker it shares (each finding's subject).
+pub(crate) fn new_with_the_risks_accepted() -> String {
+    std::fs::read_to_string(root().join(NEW))
+        .unwrap()
+        .replace(
+            r#"draw_w: 300, psus"#,
+            r#"draw_w: 300, allow: ["single-psu"], psus"#,
+        )
+        .replace(
+            r#"Breaker(id: "cb-a-r02", input: "panel-a", rating_a: 32)"#,
+            r#"Breaker(id: "cb-a-r02", input: "panel-a", rating_a: 32, allow: ["short-trip"])"#,
+        )
+}
+
 /// The issue's pair: NEW adds a single-PSU server on a shared breaker,
 /// moves an unrelated block of 50 lines (rack r01, its 24 servers) and
 /// fixes an old false redundancy.
 #[test]
 fn diff_lists_what_the_change_adds_and_resolves_and_nothing_for_the_moved_block() {
-    let run = faultline(&[
-        "diff",
-        BASE,
-        NEW,
-        "--format",
-        "json",
-        "--fail-on",
-        "warning",
-    ]);
+    // The default gate: what the change adds is warnings, and a diff
+    // fails on an added warning (semantics.md).
+    let run = faultline(&["diff", BASE, NEW, "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let v = json(&run);
     assert_eq!(v["base"], BASE);
@@ -95,8 +104,17 @@ fn diff_lists_what_the_change_adds_and_resolves_and_nothing_for_the_moved_block(
         !loads.iter().any(|l| l.contains("r01")),
         "the moved rack's loads did not move: {loads:?}"
     );
-    // Warnings only are added: the default gate (errors) passes.
-    assert_eq!(faultline(&["diff", BASE, NEW]).code, 0);
+    // Warnings only are added: the looser gate of `check` passes, and so
+    // does the default once the new risks are accepted in the file.
+    assert_eq!(
+        faultline(&["diff", BASE, NEW, "--fail-on", "error"]).code,
+        0
+    );
+    let dir = tempdir("accepted");
+    let accepted_path = dir.join("accepted.ron");
+    std::fs::write(&accepted_path, new_with_the_risks_accepted()).unwrap();
+    let run = faultline(&["diff", BASE, accepted_path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
 
 /// Only lines move: nothing is added, resolved or changed.
@@ -201,7 +219,7 @@ fn either_side_may_be_standard_input_or_a_git_revision() {
         b"",
         &dir,
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     let v = json(&run);
     assert_eq!(v["base"], "git:HEAD:hall.ron");
     assert_eq!(
@@ -215,7 +233,7 @@ fn either_side_may_be_standard_input_or_a_git_revision() {
         &new,
         &dir,
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(json(&run)["new"], "<stdin>");
     assert_eq!(
         ids(&json(&run)["added"]),
