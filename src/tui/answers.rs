@@ -17,6 +17,9 @@ pub struct Model {
     pub findings: Vec<Finding>,
     /// Counts by severity, for titles drawn every frame.
     pub counts: findings::Counts,
+    /// How many blocks `check` groups the findings into (one per blast
+    /// radius), so the pane counts them as every report does.
+    pub blocks: usize,
     /// Finding indices by the id they are about (subject or event).
     on_id: HashMap<String, Vec<usize>>,
 }
@@ -38,6 +41,7 @@ impl Model {
             loaded,
             analysis,
             counts: findings::count(&findings),
+            blocks: findings::groups::blocks(&findings).len(),
             findings,
             on_id,
         }

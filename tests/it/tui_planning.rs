@@ -394,6 +394,31 @@ fn no_critical_services_is_said_as_check_says_it() {
     );
 }
 
+/// The findings pane counts findings and blocks in the words of `check`
+/// (issue 14: one grouping everywhere), on every shipped layout.
+#[test]
+fn findings_pane_counts_blocks_as_check_does() {
+    let layouts = crate::util::shipped_layouts();
+    assert!(layouts.len() >= 5, "the shipped layouts: {layouts:?}");
+    for path in layouts {
+        let loaded = faultline::model::load_path(&path).expect("shipped layouts are valid");
+        let check = crate::util::faultline(&["check", path.to_str().unwrap(), "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+        let (n, blocks) = (&v["summary"]["findings"], &v["summary"]["blocks"]);
+        let mut app = faultline::tui::App::new(loaded, faultline::tui::Source::Builtin);
+        let screen = text(&mut app, 200, 60);
+        let plural = if blocks == 1 { "block" } else { "blocks" };
+        let phrase = format!("Findings {n} in {blocks} {plural}:");
+        if n != 0 {
+            assert!(
+                screen.contains(&phrase),
+                "{}: {phrase}\n{screen}",
+                path.display()
+            );
+        }
+    }
+}
+
 /// A what-if saved with `S` comes back with `L` to the same screen, and
 /// `trip --scenario` prints the same blast radius as `trip` with the ids.
 #[test]

@@ -15,7 +15,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
     let c = &app.model.counts;
+    // "Findings 83 in 34 blocks: 67 errors ...", the words of `check`.
     let mut title = vec![Span::raw("Findings")];
+    if !app.model.findings.is_empty() {
+        title.push(Span::raw(format!(
+            " {} in {}:",
+            app.model.findings.len(),
+            crate::wording::plural(app.model.blocks, "block", "blocks")
+        )));
+    }
     let parts = [
         (
             c.errors,
@@ -34,12 +42,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         ),
         (c.allowed, "allowed", theme::dim()),
     ];
+    // Whole counts only: a count that does not fit the border is left
+    // out, never cut mid-word (the corners and the padding take 4).
+    let mut room = (area.width as usize).saturating_sub(4);
+    room = room.saturating_sub(title.iter().map(|s| s.width()).sum::<usize>());
     for (n, word, style) in parts {
         if n > 0 {
-            title.push(Span::styled(
-                format!(" {n} {word}{}", crate::wording::s(n)),
-                style,
-            ));
+            let text = format!(" {n} {word}{}", crate::wording::s(n));
+            if text.len() > room {
+                break;
+            }
+            room -= text.len();
+            title.push(Span::styled(text, style));
         }
     }
     let b = block(app, Pane::Findings, title);
