@@ -84,6 +84,7 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
             analysis,
             findings,
             tier,
+            failover_w: Vec::new(),
         };
         let failing: Vec<&Finding> = match &baseline {
             Some(b) => b.new_failures(&r.findings, threshold),

@@ -501,12 +501,9 @@ fn pass(
     let mut affected: Vec<u32> = Vec::new();
     for (j, &e) in events.iter().enumerate() {
         let i = (offset + j) as u32;
-        if matches!(e, Event::Fail(n) if g.is_device(n)) {
+        if !enter_single_event(a, &mut w, e) {
             continue;
         }
-        w.reset();
-        let nodes = a.failures(e, true);
-        w.apply(&nodes, false);
         let live = w.scenario.live();
         for &n in w.flow.increased() {
             if !live[n as usize] {
@@ -587,6 +584,62 @@ fn keep(list: &mut Vec<(f64, u32)>, slack: f64, event: u32) {
     let at = list.partition_point(|l| l.0 <= slack);
     list.insert(at, (slack, event));
     list.truncate(KEPT);
+}
+
+/// Every power element's failover load alone (indexed from
+/// `graph.power.start`): the most it carries after any single event that
+/// leaves it live, before any overload trip, and that event (`None` when
+/// no event raises it above its base load). The element half of
+/// [`headroom`] without the racks, for `diff`'s "loads moved".
+pub fn failover_loads(a: &Analysis) -> Vec<(f64, Option<Event>)> {
+    let g = &a.graph;
+    let start = g.power.start;
+    let mut failover: Vec<(f64, Option<Event>)> = g
+        .power
+        .clone()
+        .map(|n| (a.base_flow.load(n), None))
+        .collect();
+    // Events whose state another event of the universe already gives
+    // leave the same loads, so they are skipped (the sweep of `check`
+    // shares states the same way): failing a power element inside a
+    // series chain is failing the chain's end (the members above it carry
+    // nothing either way), and a short whose only way up is through the
+    // device it trips is that device failing (the PSU is dead with it).
+    let chain_end = super::series_chain_ends(g);
+    let mut w = a.what_if(true);
+    for e in events::universe(g) {
+        let same_as_another = match e {
+            Event::Fail(n) if g.is_power(n) => chain_end[n as usize] != n,
+            Event::Short(p) => a
+                .protective_device(p, true)
+                .is_some_and(|t| super::only_way_up_through(g, p, t)),
+            _ => false,
+        };
+        if same_as_another || !enter_single_event(a, &mut w, e) {
+            continue;
+        }
+        let live = w.scenario.live();
+        for &n in w.flow.increased() {
+            let k = (n - start) as usize;
+            if live[n as usize] && w.flow.load(n) > failover[k].0 {
+                failover[k] = (w.flow.load(n), Some(e));
+            }
+        }
+    }
+    failover
+}
+
+/// Put `w` in the state after event `e` alone, before any overload trip
+/// (from the base state with its own trips). False, leaving `w` as it
+/// was, for a device failing: that only lowers loads.
+fn enter_single_event(a: &Analysis, w: &mut super::WhatIf<'_>, e: Event) -> bool {
+    if matches!(e, Event::Fail(n) if a.graph.is_device(n)) {
+        return false;
+    }
+    w.reset();
+    let nodes = a.failures(e, true);
+    w.apply(&nodes, false);
+    true
 }
 
 /// Each power element's limit: capacity × `continuous_load_pct`.

@@ -355,7 +355,7 @@ pub fn series_chain_ends(g: &Graph) -> Vec<NodeId> {
 
 /// Whether every path from `psu` up to a source passes `through`: each
 /// element from the PSU's feed up to it has one input.
-fn only_way_up_through(g: &Graph, psu: NodeId, through: NodeId) -> bool {
+pub(super) fn only_way_up_through(g: &Graph, psu: NodeId, through: NodeId) -> bool {
     let mut n = psu;
     // A chain can be no longer than the number of power elements.
     for _ in 0..=g.power.len() {

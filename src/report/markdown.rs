@@ -13,7 +13,7 @@ use crate::findings::{Finding, count};
 use crate::model::Loaded;
 use crate::review::diff::Diff;
 
-use super::review::load_move_sides;
+use super::review::{failover_sides, load_move_sides};
 use crate::wording::{findings_in_blocks, plural};
 
 /// Sections longer than this many rows are collapsed.
@@ -310,15 +310,20 @@ pub fn diff(
                 d.loads.len()
             );
         }
-        out.push_str("| element | before | after |\n|---|---|---|\n");
+        out.push_str(
+            "| element | before | after | after one failure, before | after one failure, after |\n|---|---|---|---|---|\n",
+        );
         for m in &d.loads {
             let (before, after) = load_move_sides(m);
+            let (f_before, f_after) = failover_sides(m);
             let _ = writeln!(
                 out,
-                "| {} | {} | {} |",
+                "| {} | {} | {} | {} | {} |",
                 escape(&m.id),
                 escape(&before),
-                escape(&after)
+                escape(&after),
+                escape(&f_before),
+                escape(&f_after)
             );
         }
         out.push('\n');

@@ -47,6 +47,14 @@ struct LoadOut<'a> {
     before_pct: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     after_pct: Option<f64>,
+    failover_load_w: BeforeAfter,
+}
+
+/// The failover load (headroom's `failover_load_w`) before and after.
+#[derive(Serialize)]
+struct BeforeAfter {
+    before: f64,
+    after: f64,
 }
 
 #[derive(Serialize)]
@@ -115,6 +123,10 @@ pub fn diff_json(base: &Loaded, new: &Loaded, d: &Diff<'_>) -> String {
                 capacity_w: m.capacity_w.map(round1),
                 before_pct: m.before_pct.map(round1),
                 after_pct: m.after_pct.map(round1),
+                failover_load_w: BeforeAfter {
+                    before: round1(m.failover_before_w),
+                    after: round1(m.failover_after_w),
+                },
             })
             .collect(),
     };
@@ -123,23 +135,40 @@ pub fn diff_json(base: &Loaded, new: &Loaded, d: &Diff<'_>) -> String {
     s
 }
 
-/// "cb-a-r07: 2.1 kW (33%) -> 4.0 kW (62%) of 6.4 kW".
+/// "cb-a-r07: 2.1 kW (33%) -> 4.0 kW (62%) of 6.4 kW; after one failure
+/// 4.2 kW (66%) -> 8.0 kW (125%)".
 pub fn load_move_text(m: &LoadMove) -> String {
     let (before, after) = load_move_sides(m);
-    format!("{}: {before} -> {after}", m.id)
+    let (f_before, f_after) = failover_sides(m);
+    format!(
+        "{}: {before} -> {after}; after one failure {f_before} -> {f_after}",
+        m.id
+    )
+}
+
+/// The failover loads: ("4.2 kW (66%)", "8.0 kW (125%)").
+pub fn failover_sides(m: &LoadMove) -> (String, String) {
+    (
+        kw_pct(m.failover_before_w, m.failover_before_pct),
+        kw_pct(m.failover_after_w, m.failover_after_pct),
+    )
+}
+
+/// "2.1 kW (33%)", or "2.1 kW" without a rating.
+fn kw_pct(w: f64, pct: Option<f64>) -> String {
+    let pct = pct.map(|p| format!(" ({p:.0}%)")).unwrap_or_default();
+    format!("{:.1} kW{pct}", w / 1000.0)
 }
 
 /// ("2.1 kW (33%)", "4.0 kW (62%) of 6.4 kW").
 pub fn load_move_sides(m: &LoadMove) -> (String, String) {
-    let kw = |w: f64| format!("{:.1} kW", w / 1000.0);
-    let pct = |p: Option<f64>| p.map(|p| format!(" ({p:.0}%)")).unwrap_or_default();
     let of = m
         .capacity_w
-        .map(|c| format!(" of {}", kw(c)))
+        .map(|c| format!(" of {:.1} kW", c / 1000.0))
         .unwrap_or_default();
     (
-        format!("{}{}", kw(m.before_w), pct(m.before_pct)),
-        format!("{}{}{of}", kw(m.after_w), pct(m.after_pct)),
+        kw_pct(m.before_w, m.before_pct),
+        format!("{}{of}", kw_pct(m.after_w, m.after_pct)),
     )
 }
 
@@ -236,7 +265,7 @@ pub fn diff_human(base: &Loaded, new: &Loaded, d: &Diff<'_>, colour: bool) -> St
     if !d.loads.is_empty() {
         let _ = writeln!(
             out,
-            "== loads moved by more than {}% of capacity: {} ==",
+            "== loads moved (now or after one failure) by more than {}% of capacity: {} ==",
             crate::review::diff::LOAD_MOVE_PCT,
             d.loads.len()
         );

@@ -24,6 +24,10 @@ pub struct Reviewed {
     pub analysis: Analysis,
     pub findings: Vec<Finding>,
     pub tier: Tier,
+    /// Each power element's failover load (from `graph.power.start`),
+    /// for "loads moved"; empty when not computed (`check` has no use
+    /// for it).
+    pub failover_w: Vec<f64>,
 }
 
 impl Reviewed {
@@ -31,11 +35,16 @@ impl Reviewed {
         let analysis = Analysis::new(&loaded.layout);
         let findings = findings::check(&loaded, &analysis);
         let tier = tier::estimate(&analysis, &findings);
+        let failover_w = crate::engine::headroom::failover_loads(&analysis)
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect();
         Reviewed {
             loaded,
             analysis,
             findings,
             tier,
+            failover_w,
         }
     }
 }
@@ -47,8 +56,8 @@ pub struct Changed<'a> {
     pub after: &'a Finding,
 }
 
-/// A power element whose base-state load moved by more than
-/// [`LOAD_MOVE_PCT`].
+/// A power element whose base-state load or failover load moved by more
+/// than [`LOAD_MOVE_PCT`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadMove {
     pub id: String,
@@ -58,6 +67,12 @@ pub struct LoadMove {
     pub capacity_w: Option<f64>,
     pub before_pct: Option<f64>,
     pub after_pct: Option<f64>,
+    /// The most it carries after any single event (headroom's
+    /// `failover_load_w`), before and after.
+    pub failover_before_w: f64,
+    pub failover_after_w: f64,
+    pub failover_before_pct: Option<f64>,
+    pub failover_after_pct: Option<f64>,
 }
 
 pub struct Diff<'a> {
@@ -128,7 +143,7 @@ pub fn diff<'a>(base: &'a Reviewed, new: &'a Reviewed) -> Diff<'a> {
         unchanged,
         tier_before: &base.tier,
         tier_after: &new.tier,
-        loads: load_moves(&base.analysis, &new.analysis),
+        loads: load_moves(base, new),
     }
 }
 
@@ -136,34 +151,39 @@ fn same_finding(a: &Finding, b: &Finding) -> bool {
     a.severity == b.severity && a.allowed == b.allowed && a.affected == b.affected
 }
 
-/// Power elements in both layouts whose base-state load moved, the
-/// largest move first. Elements only in one layout are not "moved": they
-/// come with findings of their own when something is wrong with them.
-pub fn load_moves(base: &Analysis, new: &Analysis) -> Vec<LoadMove> {
-    let (gb, gn) = (&base.graph, &new.graph);
+/// Power elements in both layouts whose base-state load or failover load
+/// moved, the largest move first. Elements only in one layout are not
+/// "moved": they come with findings of their own when something is wrong
+/// with them.
+pub fn load_moves(base: &Reviewed, new: &Reviewed) -> Vec<LoadMove> {
+    let (ab, an) = (&base.analysis, &new.analysis);
+    let (gb, gn) = (&ab.graph, &an.graph);
+    let failover = |r: &Reviewed, n: crate::engine::NodeId, load: f64| {
+        let k = (n - r.analysis.graph.power.start) as usize;
+        r.failover_w.get(k).copied().unwrap_or(load)
+    };
     let mut moves: Vec<(f64, LoadMove)> = Vec::new();
     for n in gn.power.clone() {
         let id = gn.id(n);
         let Some(b) = gb.node(id).filter(|&b| gb.is_power(b)) else {
             continue;
         };
-        let before_w = base.base_flow.load(b);
-        let after_w = new.base_flow.load(n);
+        let before_w = ab.base_flow.load(b);
+        let after_w = an.base_flow.load(n);
+        let failover_before_w = failover(base, b, before_w);
+        let failover_after_w = failover(new, n, after_w);
         let pct = |load: f64, cap: f64| (cap.is_finite() && cap > 0.0).then(|| load / cap * 100.0);
         let (cap_before, cap_after) = (gb.capacity_w(b), gn.capacity_w(n));
         let before_pct = pct(before_w, cap_before);
         let after_pct = pct(after_w, cap_after);
-        let moved = match (before_pct, after_pct) {
-            (Some(x), Some(y)) => (y - x).abs(),
-            _ => {
-                let larger = before_w.abs().max(after_w.abs());
-                if larger == 0.0 {
-                    0.0
-                } else {
-                    (after_w - before_w).abs() / larger * 100.0
-                }
-            }
-        };
+        let failover_before_pct = pct(failover_before_w, cap_before);
+        let failover_after_pct = pct(failover_after_w, cap_after);
+        let moved = moved_by(before_w, after_w, before_pct, after_pct).max(moved_by(
+            failover_before_w,
+            failover_after_w,
+            failover_before_pct,
+            failover_after_pct,
+        ));
         if moved > LOAD_MOVE_PCT {
             moves.push((
                 moved,
@@ -174,10 +194,30 @@ pub fn load_moves(base: &Analysis, new: &Analysis) -> Vec<LoadMove> {
                     capacity_w: cap_after.is_finite().then_some(cap_after),
                     before_pct,
                     after_pct,
+                    failover_before_w,
+                    failover_after_w,
+                    failover_before_pct,
+                    failover_after_pct,
                 },
             ));
         }
     }
     moves.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
     moves.into_iter().map(|(_, m)| m).collect()
+}
+
+/// How far a load moved: in points of capacity where both sides have one,
+/// else as a share of the larger load.
+fn moved_by(before_w: f64, after_w: f64, before_pct: Option<f64>, after_pct: Option<f64>) -> f64 {
+    match (before_pct, after_pct) {
+        (Some(x), Some(y)) => (y - x).abs(),
+        _ => {
+            let larger = before_w.abs().max(after_w.abs());
+            if larger == 0.0 {
+                0.0
+            } else {
+                (after_w - before_w).abs() / larger * 100.0
+            }
+        }
+    }
 }

@@ -265,14 +265,28 @@ fn failover_loads_equal_brute_force_on_300_random_layouts() {
         let (a, h) = engine(&layout);
         let states = all_states(&layout, &base_trips(&layout));
         let f = Findings::new(&layout);
-        for e in &h.elements {
-            let id = a.graph.id(e.node);
-            let want = states
+        let failover_of = |id: &str| {
+            states
                 .iter()
                 .filter(|(_, live, _)| live[id])
                 .map(|(_, _, load)| load[id])
                 .chain([states[0].2[id]])
-                .fold(0.0, f64::max);
+                .fold(0.0, f64::max)
+        };
+        // The element half alone (`diff`'s loads moved), rated or not.
+        let alone = faultline::engine::headroom::failover_loads(&a);
+        for n in a.graph.power.clone() {
+            let id = a.graph.id(n);
+            let got = alone[(n - a.graph.power.start) as usize].0;
+            let want = failover_of(id);
+            assert!(
+                close(got, want),
+                "seed {seed}: {id} failover_loads {got} but brute force {want}"
+            );
+        }
+        for e in &h.elements {
+            let id = a.graph.id(e.node);
+            let want = failover_of(id);
             assert!(
                 close(e.failover_load_w, want),
                 "seed {seed}: {id} failover {} but brute force {want}",

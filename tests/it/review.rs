@@ -100,6 +100,20 @@ fn diff_lists_what_the_change_adds_and_resolves_and_nothing_for_the_moved_block(
         .map(|l| l["id"].as_str().unwrap())
         .collect();
     assert!(loads.contains(&"cb-a-r02"), "{loads:?}");
+    // The failover load moves with it: db-1 and backup-1 on the A side
+    // alone when the B side fails, 400 W then 400 + 400 + 300 W.
+    let cb = v["loads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "cb-a-r02")
+        .unwrap();
+    assert_eq!(cb["before_w"], 200.0);
+    assert_eq!(cb["after_w"], 700.0);
+    assert_eq!(
+        cb["failover_load_w"],
+        serde_json::json!({"before": 400.0, "after": 1100.0})
+    );
     assert!(
         !loads.iter().any(|l| l.contains("r01")),
         "the moved rack's loads did not move: {loads:?}"
