@@ -150,13 +150,40 @@ pub fn availability(
     }
     let cuts = cut_sets(analysis, targets, 2);
     let own = own_events(g, analysis.start_state(false), &events);
-    let results: Vec<TargetResult> = targets
-        .iter()
-        .zip(&cuts.targets)
-        .map(|(&t, (_, list))| {
-            exact(analysis, &own, &rates, t).unwrap_or_else(|| rare_event(&rates, list))
-        })
-        .collect();
+    // Targets are independent: each worker thread takes every n-th one
+    // with a diagram store of its own, reused from target to target.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(targets.len().max(1));
+    let mut results: Vec<Option<TargetResult>> = (0..targets.len()).map(|_| None).collect();
+    let (own, rates_ref, cuts_ref) = (&own, &rates, &cuts);
+    let done: Vec<Vec<(usize, TargetResult)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut bdd = Bdd::with_limit(MAX_BDD_NODES);
+                    (w..targets.len())
+                        .step_by(workers)
+                        .map(|i| {
+                            let result = exact(analysis, own, rates_ref, targets[i], &mut bdd)
+                                .unwrap_or_else(|| rare_event(rates_ref, &cuts_ref.targets[i].1));
+                            (i, result)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an availability worker does not panic"))
+            .collect()
+    });
+    for (i, result) in done.into_iter().flatten() {
+        results[i] = Some(result);
+    }
+    let results = results
+        .into_iter()
+        .map(|r| r.expect("every target has a worker"));
     let mut out_targets = Vec::new();
     let mut saved: HashMap<u32, (f64, Vec<NodeId>)> = HashMap::default();
     for ((&target, (u, method, birnbaum)), (_, cut_list)) in
@@ -264,6 +291,7 @@ fn exact(
     own: &OwnEvents,
     rates: &[EventRate],
     target: NodeId,
+    bdd: &mut Bdd,
 ) -> Option<TargetResult> {
     let g = &analysis.graph;
     let walk = g.cone_post_order(&[target]);
@@ -278,7 +306,7 @@ fn exact(
             });
         }
     }
-    let mut bdd = Bdd::with_limit(MAX_BDD_NODES);
+    bdd.clear();
     let mut down: HashMap<NodeId, Ref> = HashMap::default();
     for &n in &walk {
         let ins = g.inputs(n);

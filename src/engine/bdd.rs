@@ -30,12 +30,84 @@ pub struct Bdd {
     /// (level, low, high); the constants hold a level past every variable.
     nodes: Vec<(u32, Ref, Ref)>,
     unique: HashMap<(u32, Ref, Ref), Ref>,
-    cache: HashMap<(Op, Ref, Ref), Ref>,
+    cache: Cache,
     /// Past this many nodes every operation stops and answers FALSE, and
     /// `overflowed` says the results mean nothing: a diagram that blows
     /// up inside one AT-LEAST must not take the machine's memory with it.
     limit: usize,
     overflowed: bool,
+}
+
+/// The computed table, lossy as in CUDD and SCRAM: a fixed array indexed
+/// by a hash of (op, a, b), a new result overwriting whatever shared its
+/// slot. A miss only costs recomputing a result the unique table then
+/// finds again, so answers are the same; a growing hash map of every
+/// result spent most of the time inserting and rehashing. Entries carry
+/// the generation of the diagram that wrote them, so `clear` is O(1).
+struct Cache {
+    slots: Vec<CacheSlot>,
+    /// log2 of the slot count ([`CACHE_BITS`]; tiny in tests, so that
+    /// results really collide).
+    bits: u32,
+    generation: u32,
+}
+
+#[derive(Clone, Copy, Default)]
+struct CacheSlot {
+    a: Ref,
+    b: Ref,
+    /// generation << 1 | op (0 And, 1 Or); 0 is never a live tag.
+    tag: u32,
+    result: Ref,
+}
+
+/// 2^20 slots of 16 bytes: 16 MB, enough for diagrams of the
+/// [`crate::engine::availability::MAX_BDD_NODES`] size.
+const CACHE_BITS: u32 = 20;
+
+impl Cache {
+    fn new(bits: u32) -> Cache {
+        Cache {
+            slots: Vec::new(),
+            bits,
+            generation: 1,
+        }
+    }
+
+    fn tag(&self, op: Op) -> u32 {
+        (self.generation << 1) | matches!(op, Op::Or) as u32
+    }
+
+    fn index(&self, op: Op, a: Ref, b: Ref) -> usize {
+        let h = (u64::from(a) << 32 | u64::from(b)) ^ (matches!(op, Op::Or) as u64) << 63;
+        // Fibonacci hashing: the top bits of the product are well mixed.
+        (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize
+    }
+
+    fn get(&self, op: Op, a: Ref, b: Ref) -> Option<Ref> {
+        let s = self.slots.get(self.index(op, a, b))?;
+        (s.tag == self.tag(op) && s.a == a && s.b == b).then_some(s.result)
+    }
+
+    fn insert(&mut self, op: Op, a: Ref, b: Ref, result: Ref) {
+        if self.slots.is_empty() {
+            self.slots = vec![CacheSlot::default(); 1 << self.bits];
+        }
+        let tag = self.tag(op);
+        let i = self.index(op, a, b);
+        self.slots[i] = CacheSlot { a, b, tag, result };
+    }
+
+    fn clear(&mut self) {
+        self.generation += 1;
+        // Tags hold 31 bits of generation; on wrapping, wipe for real.
+        if self.generation >= 1 << 30 {
+            self.generation = 1;
+            self.slots
+                .iter_mut()
+                .for_each(|s| *s = CacheSlot::default());
+        }
+    }
 }
 
 enum Frame {
@@ -56,13 +128,27 @@ impl Bdd {
 
     /// A store that gives up past `limit` nodes (see [`Bdd::overflowed`]).
     pub fn with_limit(limit: usize) -> Bdd {
+        Self::with_cache_bits(limit, CACHE_BITS)
+    }
+
+    fn with_cache_bits(limit: usize, bits: u32) -> Bdd {
         Bdd {
             nodes: vec![(u32::MAX, FALSE, FALSE), (u32::MAX, TRUE, TRUE)],
             unique: HashMap::default(),
-            cache: HashMap::default(),
+            cache: Cache::new(bits),
             limit,
             overflowed: false,
         }
+    }
+
+    /// Empty the store for the next diagram, keeping its memory: a
+    /// fresh store per target spent a third of the time growing and
+    /// rehashing its tables and faulting in new pages.
+    pub fn clear(&mut self) {
+        self.nodes.truncate(2);
+        self.unique.clear();
+        self.cache.clear();
+        self.overflowed = false;
     }
 
     /// Whether the store passed its limit: every result since is void.
@@ -148,7 +234,7 @@ impl Bdd {
                         results.push(r);
                         continue;
                     }
-                    if let Some(&r) = self.cache.get(&(op, a, b)) {
+                    if let Some(r) = self.cache.get(op, a, b) {
                         results.push(r);
                         continue;
                     }
@@ -172,7 +258,7 @@ impl Bdd {
                     let high = results.pop().unwrap_or(FALSE);
                     let low = results.pop().unwrap_or(FALSE);
                     let r = self.make(level, low, high);
-                    self.cache.insert((op, a, b), r);
+                    self.cache.insert(op, a, b, r);
                     results.push(r);
                 }
             }
@@ -213,13 +299,17 @@ impl Bdd {
     /// The nodes below `root` (itself included, constants excluded),
     /// parents before children.
     pub fn reachable(&self, root: Ref) -> Vec<Ref> {
-        let mut seen: HashMap<Ref, ()> = HashMap::default();
+        // Dense marks over the store: the diagrams reach hundreds of
+        // thousands of nodes, and hash maps here cost more than the
+        // diagram's construction.
+        let mut seen = vec![false; self.nodes.len()];
         let mut stack = vec![root];
         let mut out = Vec::new();
         while let Some(r) = stack.pop() {
-            if r <= TRUE || seen.insert(r, ()).is_some() {
+            if r <= TRUE || seen[r as usize] {
                 continue;
             }
+            seen[r as usize] = true;
             out.push(r);
             stack.push(self.low(r));
             stack.push(self.high(r));
@@ -230,36 +320,36 @@ impl Bdd {
         out
     }
 
-    /// The probability of `root` and, for each level, the derivative of
-    /// that probability by the level's probability (Birnbaum's measure):
-    /// one pass up for the probabilities and one down for how likely each
-    /// node is to be reached.
+    /// The probability of `root` with each variable at level `l` true with
+    /// probability `q(l)`, and its derivative by each variable's
+    /// probability (the Birnbaum measure), for every level the diagram
+    /// tests: one pass up for the probabilities, one down for how likely
+    /// each node is reached.
     pub fn probability_and_derivatives(
         &self,
         root: Ref,
         q: impl Fn(u32) -> f64,
     ) -> (f64, HashMap<u32, f64>) {
         let order = self.reachable(root);
-        let mut prob: HashMap<Ref, f64> = HashMap::default();
-        prob.insert(FALSE, 0.0);
-        prob.insert(TRUE, 1.0);
+        let mut prob = vec![0.0; self.nodes.len()];
+        prob[TRUE as usize] = 1.0;
         for &r in order.iter().rev() {
             let (level, low, high) = self.nodes[r as usize];
             let p = q(level);
-            let v = (1.0 - p) * prob[&low] + p * prob[&high];
-            prob.insert(r, v);
+            prob[r as usize] = (1.0 - p) * prob[low as usize] + p * prob[high as usize];
         }
-        let top = prob[&root];
-        let mut reach: HashMap<Ref, f64> = HashMap::default();
-        reach.insert(root, 1.0);
+        let top = prob[root as usize];
+        let mut reach = vec![0.0; self.nodes.len()];
+        reach[root as usize] = 1.0;
         let mut derivative: HashMap<u32, f64> = HashMap::default();
         for &r in &order {
             let (level, low, high) = self.nodes[r as usize];
-            let here = reach.get(&r).copied().unwrap_or(0.0);
+            let here = reach[r as usize];
             let p = q(level);
-            *derivative.entry(level).or_default() += here * (prob[&high] - prob[&low]);
-            *reach.entry(high).or_default() += here * p;
-            *reach.entry(low).or_default() += here * (1.0 - p);
+            *derivative.entry(level).or_default() +=
+                here * (prob[high as usize] - prob[low as usize]);
+            reach[high as usize] += here * p;
+            reach[low as usize] += here * (1.0 - p);
         }
         (top, derivative)
     }
@@ -280,5 +370,90 @@ mod tests {
         assert!((p - want).abs() < 1e-15, "{p} vs {want}");
         // d/dq0 = q1 + q2 - 2 q1 q2
         assert!((d[&0] - (0.2 + 0.3 - 2.0 * 0.06)).abs() < 1e-15);
+    }
+
+    /// A random formula over `vars` variables: AND, OR and AT-LEAST gates
+    /// over earlier gates and variables, the last gate the top.
+    enum Gate {
+        And(Vec<usize>),
+        Or(Vec<usize>),
+        AtLeast(usize, Vec<usize>),
+    }
+
+    fn random_formula(seed: &mut u64, vars: usize) -> Vec<Gate> {
+        let mut next = |n: usize| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % n as u64) as usize
+        };
+        let mut gates = Vec::new();
+        for g in 0..8 {
+            let pool = vars + g;
+            let args: Vec<usize> = (0..2 + next(4)).map(|_| next(pool)).collect();
+            gates.push(match next(3) {
+                0 => Gate::And(args),
+                1 => Gate::Or(args),
+                _ => Gate::AtLeast(1 + next(args.len()), args),
+            });
+        }
+        gates
+    }
+
+    fn build(b: &mut Bdd, vars: usize, gates: &[Gate]) -> Ref {
+        let mut refs: Vec<Ref> = (0..vars as u32).map(|l| b.var(l)).collect();
+        for g in gates {
+            let r = match g {
+                Gate::And(a) => a.iter().fold(TRUE, |acc, &i| b.and(acc, refs[i])),
+                Gate::Or(a) => a.iter().fold(FALSE, |acc, &i| b.or(acc, refs[i])),
+                Gate::AtLeast(m, a) => {
+                    let args: Vec<Ref> = a.iter().map(|&i| refs[i]).collect();
+                    b.at_least(*m, &args)
+                }
+            };
+            refs.push(r);
+        }
+        *refs.last().unwrap()
+    }
+
+    /// The formula's probability by summing over every assignment.
+    fn truth_table(vars: usize, gates: &[Gate], q: &[f64]) -> f64 {
+        let mut total = 0.0;
+        for bits in 0u32..1 << vars {
+            let mut v: Vec<bool> = (0..vars).map(|i| bits >> i & 1 == 1).collect();
+            for g in gates {
+                let value = match g {
+                    Gate::And(a) => a.iter().all(|&i| v[i]),
+                    Gate::Or(a) => a.iter().any(|&i| v[i]),
+                    Gate::AtLeast(m, a) => a.iter().filter(|&&i| v[i]).count() >= *m,
+                };
+                v.push(value);
+            }
+            if v[v.len() - 1] {
+                total += (0..vars)
+                    .map(|i| if bits >> i & 1 == 1 { q[i] } else { 1.0 - q[i] })
+                    .product::<f64>();
+            }
+        }
+        total
+    }
+
+    /// One store reused (cleared) across 300 random formulas, with a
+    /// 16-slot computed table so results collide and overwrite all the
+    /// time: every probability equals the truth table's.
+    #[test]
+    fn a_reused_store_with_a_colliding_cache_agrees_with_the_truth_table() {
+        let mut seed = 0x5EED_B00D_u64;
+        let mut b = Bdd::with_cache_bits(usize::MAX, 4);
+        let vars = 7;
+        let q: Vec<f64> = (0..vars).map(|i| 0.05 + 0.1 * i as f64).collect();
+        for case in 0..300 {
+            let gates = random_formula(&mut seed, vars);
+            b.clear();
+            let top = build(&mut b, vars, &gates);
+            let (p, _) = b.probability_and_derivatives(top, |l| q[l as usize]);
+            let want = truth_table(vars, &gates, &q);
+            assert!((p - want).abs() < 1e-12, "case {case}: {p} vs {want}");
+        }
     }
 }
