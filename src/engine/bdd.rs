@@ -29,7 +29,12 @@ enum Op {
 pub struct Bdd {
     /// (level, low, high); the constants hold a level past every variable.
     nodes: Vec<(u32, Ref, Ref)>,
-    unique: HashMap<(u32, Ref, Ref), Ref>,
+    /// The unique table: open addressing over node ids (0, the FALSE
+    /// constant, marks an empty slot), at most half full, the key read
+    /// from `nodes`. A hash map of (level, low, high) keys was a third of
+    /// the time, most of it writing 16-byte entries into a table too large
+    /// for the caches.
+    unique: Vec<Ref>,
     cache: Cache,
     /// Past this many nodes every operation stops and answers FALSE, and
     /// `overflowed` says the results mean nothing: a diagram that blows
@@ -110,6 +115,12 @@ impl Cache {
     }
 }
 
+fn unique_hash(level: u32, low: Ref, high: Ref) -> usize {
+    let h = (u64::from(low) << 32 | u64::from(high)) ^ u64::from(level).rotate_left(17);
+    // Fibonacci hashing; the top bits are the well-mixed ones.
+    (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
+}
+
 enum Frame {
     Expand(Ref, Ref),
     Combine(u32, Ref, Ref),
@@ -134,7 +145,7 @@ impl Bdd {
     fn with_cache_bits(limit: usize, bits: u32) -> Bdd {
         Bdd {
             nodes: vec![(u32::MAX, FALSE, FALSE), (u32::MAX, TRUE, TRUE)],
-            unique: HashMap::default(),
+            unique: Vec::new(),
             cache: Cache::new(bits),
             limit,
             overflowed: false,
@@ -146,7 +157,7 @@ impl Bdd {
     /// rehashing its tables and faulting in new pages.
     pub fn clear(&mut self) {
         self.nodes.truncate(2);
-        self.unique.clear();
+        self.unique.fill(0);
         self.cache.clear();
         self.overflowed = false;
     }
@@ -181,8 +192,17 @@ impl Bdd {
         if low == high {
             return low;
         }
-        if let Some(&r) = self.unique.get(&(level, low, high)) {
-            return r;
+        if self.unique.len() < 2 * (self.nodes.len() + 1) {
+            self.grow_unique();
+        }
+        let mask = self.unique.len() - 1;
+        let mut i = unique_hash(level, low, high) & mask;
+        loop {
+            match self.unique[i] {
+                FALSE => break,
+                r if self.nodes[r as usize] == (level, low, high) => return r,
+                _ => i = (i + 1) & mask,
+            }
         }
         if self.nodes.len() >= self.limit {
             self.overflowed = true;
@@ -190,8 +210,23 @@ impl Bdd {
         }
         let r = self.nodes.len() as Ref;
         self.nodes.push((level, low, high));
-        self.unique.insert((level, low, high), r);
+        self.unique[i] = r;
         r
+    }
+
+    /// Double the unique table (at least 1024 slots) and put every node
+    /// back.
+    fn grow_unique(&mut self) {
+        let size = (self.unique.len() * 2).max(1024);
+        self.unique = vec![FALSE; size];
+        let mask = size - 1;
+        for (r, &(level, low, high)) in self.nodes.iter().enumerate().skip(2) {
+            let mut i = unique_hash(level, low, high) & mask;
+            while self.unique[i] != FALSE {
+                i = (i + 1) & mask;
+            }
+            self.unique[i] = r as Ref;
+        }
     }
 
     /// The variable at `level`, true when its event happens.
