@@ -730,6 +730,7 @@ impl FuzzLayout {
             services,
             common_causes,
             rates: Vec::new(),
+            sources: Vec::new(),
         }
     }
 }

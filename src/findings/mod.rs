@@ -34,6 +34,10 @@ pub struct Finding {
     pub column: Option<u32>,
     /// Accepted by an `allow` list: listed, never failing.
     pub allowed: bool,
+    /// The inventory object the subject was imported from (the layout's
+    /// `sources`), such as its page in NetBox.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::model::format::Source>,
     #[serde(skip)]
     pub loc: Option<Loc>,
 }
@@ -99,6 +103,12 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
     });
     raw.append(&mut doubles);
     let allow = AllowLists::new(loaded);
+    let sources: std::collections::HashMap<&str, &crate::model::format::Source> = loaded
+        .layout
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
     let mut out: Vec<Finding> = raw
         .into_iter()
         .map(|r| {
@@ -115,14 +125,15 @@ pub fn check(loaded: &Loaded, analysis: &Analysis) -> Vec<Finding> {
             Finding {
                 code: r.code,
                 severity: r.severity,
-                subject: r.subject,
                 event: r.event.map(|e| e.to_ref(g)),
                 affected,
                 message: r.message,
                 line: loc.map(|l| l.line),
                 column: loc.map(|l| l.column),
                 allowed,
+                source: sources.get(r.subject.as_str()).map(|&s| s.clone()),
                 loc,
+                subject: r.subject,
             }
         })
         .collect();

@@ -57,6 +57,7 @@ impl Sink for Collect {
             services: Vec::new(),
             common_causes: Vec::new(),
             rates: Vec::new(),
+            sources: Vec::new(),
         });
         Ok(())
     }

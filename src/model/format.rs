@@ -49,6 +49,22 @@ pub struct Layout {
     /// (an extension to v1; see reliability.md).
     #[serde(default, skip_serializing_if = "is_zero_len")]
     pub rates: Vec<Rates>,
+    /// Where elements came from: the inventory object each id was
+    /// imported from (an extension to v1, written by `import netbox`).
+    #[serde(default, skip_serializing_if = "is_zero_len")]
+    pub sources: Vec<Source>,
+}
+
+/// `Source(id: "cb-a-r07", url: "https://netbox.example/dcim/power-feeds/7/",
+/// name: "Feed A r07")`: the inventory object an element, device, PSU or
+/// rack was imported from, so a finding can point back to it. `name` is
+/// the object's own name where the id had to differ from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -355,6 +355,7 @@ mod tests {
                 "Rates",
                 "Reliability",
                 "Service",
+                "Source",
                 "Sts",
                 "Ups",
                 "Utility"
@@ -398,6 +399,7 @@ mod tests {
                 ("rates", "Rates"),
                 ("reliability", "Reliability"),
                 ("services", "Service"),
+                ("sources", "Source"),
                 ("sts", "Rate"),
                 ("ups", "Rate"),
                 ("utility", "Rate")

@@ -11,7 +11,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    CommonCause, Device, Layout, Need, Policy, PowerElement, Psu, Rack, Role, Service,
+    CommonCause, Device, Layout, Need, Policy, PowerElement, Psu, Rack, Rate, Rates, Reliability,
+    Role, Service, Source,
 };
 pub use super::lexer::write_string as string;
 
@@ -70,6 +71,79 @@ pub fn policy(out: &mut String, p: &Policy) {
     number(out, p.continuous_load_pct);
     field_num(out, "ups_margin_s", p.ups_margin_s);
     field_num(out, "max_phase_imbalance_pct", p.max_phase_imbalance_pct);
+    let r = &p.reliability;
+    if *r != Reliability::default() {
+        out.push_str(", reliability: (");
+        let mut first = true;
+        for (kind, rate) in [
+            ("utility", &r.utility),
+            ("generator", &r.generator),
+            ("ats", &r.ats),
+            ("sts", &r.sts),
+            ("ups", &r.ups),
+            ("panel", &r.panel),
+            ("breaker", &r.breaker),
+            ("pdu", &r.pdu),
+            ("device", &r.device),
+            ("psu", &r.psu),
+            ("common_cause", &r.common_cause),
+        ] {
+            if rate.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            let _ = write!(out, "{kind}: (");
+            rate_fields(out, rate, true);
+            out.push(')');
+        }
+        out.push(')');
+    }
+    out.push(')');
+}
+
+/// A rate's figures, `name: value` each, comma-separated; `leading`
+/// when the first one opens the list (no comma before it).
+fn rate_fields(out: &mut String, r: &Rate, leading: bool) {
+    let mut first = leading;
+    for (name, v) in [
+        ("mtbf_h", r.mtbf_h),
+        ("mttr_h", r.mttr_h),
+        ("failures_per_year", r.failures_per_year),
+        ("repair_h", r.repair_h),
+        ("probability", r.probability),
+        ("fail_to_start", r.fail_to_start),
+        ("short_fraction", r.short_fraction),
+        ("reset_h", r.reset_h),
+    ] {
+        let Some(v) = v else { continue };
+        if !first {
+            out.push_str(", ");
+        }
+        first = false;
+        let _ = write!(out, "{name}: ");
+        number(out, v);
+    }
+}
+
+/// `Rates(id: "cb-a", mtbf_h: 100000, mttr_h: 4)`.
+pub fn rates(out: &mut String, r: &Rates) {
+    out.push_str("Rates(id: ");
+    string(out, &r.id);
+    rate_fields(out, &r.rate(), false);
+    out.push(')');
+}
+
+/// `Source(id: "cb-a", url: "https://...", name: "Feed A")`.
+pub fn source(out: &mut String, s: &Source) {
+    out.push_str("Source(id: ");
+    string(out, &s.id);
+    field_str(out, "url", &s.url);
+    if let Some(n) = &s.name {
+        field_str(out, "name", n);
+    }
     out.push(')');
 }
 
@@ -328,6 +402,12 @@ pub fn layout(l: &Layout) -> String {
     if !l.common_causes.is_empty() {
         section(&mut out, "common_causes", &l.common_causes, common_cause);
     }
+    if !l.rates.is_empty() {
+        section(&mut out, "rates", &l.rates, rates);
+    }
+    if !l.sources.is_empty() {
+        section(&mut out, "sources", &l.sources, source);
+    }
     out.push_str(LAYOUT_CLOSE);
     out
 }
@@ -414,5 +494,28 @@ mod tests {
             allow: vec![Code::FalseRedundancy.name().into()],
         };
         round_trip(&group, common_cause);
+
+        let r = Rates {
+            id: odd.into(),
+            mtbf_h: Some(87_660.0),
+            mttr_h: Some(4.5),
+            failures_per_year: None,
+            repair_h: None,
+            probability: Some(1e-7),
+            fail_to_start: None,
+            short_fraction: Some(0.1),
+            reset_h: Some(0.5),
+        };
+        round_trip(&r, rates);
+        let s = Source {
+            id: "Panel 1".into(),
+            url: "https://netbox.example/dcim/power-panels/1/".into(),
+            name: Some(odd.into()),
+        };
+        round_trip(&s, source);
+        let mut p = Policy::default();
+        p.reliability.ups.mtbf_h = Some(100_000.0);
+        p.reliability.common_cause.probability = Some(1e-4);
+        round_trip(&p, policy);
     }
 }

@@ -53,6 +53,14 @@ pub(crate) fn group_diagnostic(group: Vec<&Finding>) -> Diagnostic {
             list_names(&first.affected, 10),
         );
     }
+    if let Some(s) = &first.source {
+        let name = s
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        d = d.with_note("source", format!("{}{name}", s.url));
+    }
     if first.allowed {
         d = d.with_note(
             "allowed",

@@ -154,6 +154,14 @@ fn result(input: &RunInput<'_>, f: &Finding, state: Option<BaselineState>) -> Va
     if let Some(e) = &f.event {
         props["event"] = json!({"kind": e.kind, "id": e.id});
     }
+    // The inventory object behind the subject (its NetBox page), so a
+    // code-scanning alert links back to what to change.
+    if let Some(s) = &f.source {
+        props["source"] = json!(s.url);
+        if let Some(name) = &s.name {
+            props["sourceName"] = json!(name);
+        }
+    }
     r["properties"] = props;
     r
 }

@@ -377,6 +377,7 @@ fn recorded(set: &str) -> String {
 #[test]
 fn recorded_answers_of_a_real_netbox_give_the_lab_verdict() {
     let url = recorded("faultline-lab");
+    let url_base = url.clone();
     let dir = std::env::temp_dir().join(format!("faultline-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let whole = dir.join("whole.ron");
@@ -409,6 +410,35 @@ fn recorded_answers_of_a_real_netbox_give_the_lab_verdict() {
     assert_eq!(
         crate::netbox_live::verdict(whole.to_str().unwrap()),
         lab_verdict()
+    );
+    // Each finding about an object from NetBox links back to its page
+    // there (issue 13): all but the invented utilities.
+    let check = crate::util::faultline(&["check", whole.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        let subject = f["subject"].as_str().unwrap();
+        if subject.starts_with("utility:") {
+            assert!(f.get("source").is_none(), "{f:#}");
+            continue;
+        }
+        let url = f["source"]["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no source: {f:#}"));
+        // The recorded answers name the server that serves them.
+        let page = format!("{}/dcim/", url_base.trim_end_matches('/'));
+        assert!(url.starts_with(&page), "{page} {f:#}");
+        assert!(!url.contains("/api/"), "the web page, not the API: {url}");
+    }
+    let feed = findings.iter().find(|f| {
+        f["source"]["url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/dcim/power-feeds/"))
+    });
+    assert!(
+        feed.is_some(),
+        "a finding about a power feed: {findings:#?}"
     );
     for line in [
         "imported: 1 sites, 2 power panels, 4 power feeds, 4 PDU inlets, 2 racks, 9 devices",
@@ -448,4 +478,85 @@ fn the_demo_datas_messy_sites_import_with_every_assumption_said() {
         "{}",
         run.stderr
     );
+}
+
+/// `sources` in a hand-written layout: a finding about a linked id
+/// carries the link in every output; a link to an undefined id is a
+/// located `unknown-ref`, exit 2.
+#[test]
+fn sources_link_findings_to_their_inventory_objects() {
+    let dir = std::env::temp_dir().join(format!("faultline-sources-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let layout = |extra: &str| {
+        format!(
+            r#"Layout(name: "linked", power: [
+    Utility(id: "u"),
+    Breaker(id: "Feed-A", input: "u", rating_a: 16),
+  ], racks: [Rack(id: "r1", devices: [
+    Device(id: "db", kind: Server, u: 1, draw_w: 200, psus: [(feed: "Feed-A")]),
+  ])],
+  services: [Service(id: "svc", needs: [All(["db"])], critical: true)],
+  sources: [
+    Source(id: "Feed-A", url: "https://nb.example/dcim/power-feeds/7/", name: "Feed A (hall 2)"),
+    {extra}
+  ],
+)"#
+        )
+    };
+    let good = dir.join("good.ron");
+    std::fs::write(&good, layout("")).unwrap();
+    let run = crate::util::faultline(&["check", good.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let feed: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subject"] == "Feed-A")
+        .collect();
+    assert!(!feed.is_empty(), "{:#}", v["findings"]);
+    for f in &feed {
+        assert_eq!(f["source"]["url"], "https://nb.example/dcim/power-feeds/7/");
+        assert_eq!(f["source"]["name"], "Feed A (hall 2)");
+    }
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["subject"] != "Feed-A")
+            .all(|f| f.get("source").is_none())
+    );
+    let human = crate::util::faultline(&["check", good.to_str().unwrap()]);
+    assert!(
+        human
+            .stdout
+            .contains("= source: https://nb.example/dcim/power-feeds/7/ (Feed A (hall 2))"),
+        "{}",
+        human.stdout
+    );
+    let sarif = crate::util::faultline(&["check", good.to_str().unwrap(), "--format", "sarif"]);
+    assert!(
+        sarif
+            .stdout
+            .contains(r#""source": "https://nb.example/dcim/power-feeds/7/""#),
+        "{}",
+        sarif.stdout
+    );
+
+    let bad = dir.join("bad.ron");
+    std::fs::write(
+        &bad,
+        layout(r#"Source(id: "nowhere", url: "https://nb.example/dcim/devices/1/"),"#),
+    )
+    .unwrap();
+    let run = crate::util::faultline(&["check", bad.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("`sources` entry names \"nowhere\", which is not defined")
+            && run.stderr.contains("bad.ron:10:16"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

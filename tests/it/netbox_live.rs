@@ -149,6 +149,25 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
         verdict.contains(&("error".into(), "spof".into(), "Feed-A1".into())),
         "{verdict:?}"
     );
+    // Each finding about a NetBox object carries the URL of its page in
+    // that NetBox; the chain the overlay adds above the panels has none.
+    let v = json(&faultline(&["check", out, "--format", "json"]));
+    let overlay_only = ["grid", "gen", "ats", "ups-a", "ups-b"];
+    let page = format!("{}/dcim/", nb.url.trim_end_matches('/'));
+    let mut linked = 0;
+    for f in v["findings"].as_array().unwrap() {
+        let subject = f["subject"].as_str().unwrap();
+        if overlay_only.contains(&subject) {
+            assert!(f.get("source").is_none(), "{f:#}");
+            continue;
+        }
+        let url = f["source"]["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no NetBox URL: {f:#}"));
+        assert!(url.starts_with(&page), "{page}: {f:#}");
+        linked += 1;
+    }
+    assert!(linked > 0, "{:#}", v["findings"]);
 }
 
 #[test]

@@ -292,6 +292,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
         services,
         common_causes,
         rates: Vec::new(),
+        sources: Vec::new(),
     };
     // Tight ratings on a third: overloads in the base state, so the state
     // before any overload trip and the base state differ.

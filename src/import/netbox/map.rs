@@ -14,7 +14,7 @@ use super::api::{Device, Inventory, Peer, PowerFeed, PowerOutlet, PowerPort};
 use super::ids::Ids;
 use crate::import::Report;
 use crate::model::format::{
-    Device as LayoutDevice, DeviceKind, Layout, Policy, PowerElement, Psu, Rack,
+    Device as LayoutDevice, DeviceKind, Layout, Policy, PowerElement, Psu, Rack, Source,
 };
 
 /// The draw of a device whose power ports state none, in watts.
@@ -120,8 +120,20 @@ pub fn map(inv: &Inventory) -> Mapped {
     };
 
     let mut power: Vec<PowerElement> = Vec::new();
+    // The NetBox object behind each id, so findings can link back to it.
+    let mut sources: Vec<Source> = Vec::new();
+    let mut source = |id: &str, api_url: &str, name: &str| {
+        if let Some(url) = web_url(api_url) {
+            sources.push(Source {
+                id: id.to_string(),
+                url,
+                name: (id != name).then(|| name.to_string()),
+            });
+        }
+    };
     let mut invented_utilities = Vec::new();
     for p in &panels {
+        source(&panel_ids[&p.id], &p.url, &p.name);
         let utility = ids.take(&format!("utility:{}", panel_ids[&p.id]), "utility", p.id);
         invented_utilities.push((utility.clone(), p.name.clone()));
         power.push(PowerElement::Utility {
@@ -153,6 +165,7 @@ pub fn map(inv: &Inventory) -> Mapped {
                 [f.name.clone()],
             );
         }
+        source(&feed_ids[&f.id], &f.url, &f.name);
         power.push(PowerElement::Breaker {
             id: feed_ids[&f.id].clone(),
             input: panel.clone(),
@@ -177,6 +190,7 @@ pub fn map(inv: &Inventory) -> Mapped {
                     if let Some(r) = &d.rack {
                         rack_of_pdu.insert(id.clone(), r.id);
                     }
+                    source(&id, &p.url, &format!("{} {}", device_name(d), p.name));
                     power.push(PowerElement::Pdu {
                         id,
                         input: Some(input),
@@ -235,13 +249,20 @@ pub fn map(inv: &Inventory) -> Mapped {
             continue;
         };
         let mut psus = Vec::new();
+        // (PSU name, the port's URL, its NetBox name), linked once the
+        // device has its id.
+        let mut psu_sources = Vec::new();
         for p in ports.iter() {
             match upstream(&p.link_peers, p.link_peers_type.as_deref()) {
-                Upstream::Element(feed) if placed_inlets.contains(&feed) => psus.push(Psu {
-                    feed,
-                    name: Some(super::ids::psu_name(&p.name)),
-                    phase: leg_of(&outlets, p),
-                }),
+                Upstream::Element(feed) if placed_inlets.contains(&feed) => {
+                    let psu = super::ids::psu_name(&p.name);
+                    psu_sources.push((psu.clone(), &p.url, format!("{name} {}", p.name)));
+                    psus.push(Psu {
+                        feed,
+                        name: Some(psu),
+                        phase: leg_of(&outlets, p),
+                    })
+                }
                 Upstream::Element(_) => report.skipped(
                     "power ports on a PDU inlet that has no power itself",
                     [format!("{name} {}", p.name)],
@@ -277,8 +298,13 @@ pub fn map(inv: &Inventory) -> Mapped {
             DEFAULT_DRAW_W
         };
         let u = (position.floor() as u32).max(1);
+        let device_id = ids.take(&name, "device", d.id);
+        source(&device_id, &d.url, &name);
+        for (psu, url, port) in psu_sources {
+            source(&format!("{device_id}/{psu}"), url, &port);
+        }
         rack_devices.entry(rack.id).or_default().push(LayoutDevice {
-            id: ids.take(&name, "device", d.id),
+            id: device_id,
             kind: kind_of(d),
             u,
             height_u: height.ceil().max(1.0) as u32,
@@ -317,6 +343,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             (None, false) => None,
         };
         let id = ids.take(&r.name, "rack", r.id);
+        source(&id, &r.url, &r.name);
         rack_ids.insert(r.id, id.clone());
         layout_racks.push(Rack {
             id,
@@ -330,6 +357,20 @@ pub fn map(inv: &Inventory) -> Mapped {
             *rack = rack_of_pdu.get(id).and_then(|r| rack_ids.get(r)).cloned();
         }
     }
+
+    // Link only what was kept: a device dropped later (an overlap) takes
+    // its sources with it.
+    let mut kept: HashSet<String> = power.iter().map(|p| p.id().to_string()).collect();
+    for r in &layout_racks {
+        kept.insert(r.id.clone());
+        for d in &r.devices {
+            kept.insert(d.id.clone());
+            for (i, _) in d.psus.iter().enumerate() {
+                kept.insert(format!("{}/{}", d.id, d.psu_name(i)));
+            }
+        }
+    }
+    sources.retain(|s| kept.contains(&s.id));
 
     report.count("sites", inv.sites.len());
     report.count("power panels", panels.len());
@@ -371,10 +412,24 @@ pub fn map(inv: &Inventory) -> Mapped {
             services: vec![],
             common_causes: vec![],
             rates: vec![],
+            sources,
         },
         report,
         invented_utilities,
     }
+}
+
+/// The page of an object in NetBox's web interface from its REST URL
+/// (`https://nb/api/dcim/power-feeds/7/` -> `https://nb/dcim/power-feeds/7/`,
+/// what NetBox 4 sends as `display_url`); `None` when NetBox sent none.
+fn web_url(api_url: &str) -> Option<String> {
+    if api_url.is_empty() {
+        return None;
+    }
+    Some(match api_url.find("/api/") {
+        Some(i) => format!("{}{}", &api_url[..i], &api_url[i + 4..]),
+        None => api_url.to_string(),
+    })
 }
 
 /// The leg of a three-phase PDU inlet a port's outlet is on.

@@ -69,6 +69,7 @@ pub fn validate<'a>(layout: &'a Layout, index: &'a LazyIndex<'a>, src: &'a str) 
     v.check_services();
     v.check_common_causes();
     v.check_rates();
+    v.check_sources();
     // Cycles are only meaningful once every reference resolves to exactly
     // one thing: with a duplicate id the graph would join two elements.
     let unresolved = [Code::UnknownRef, Code::BadRefKind, Code::DuplicateId];

@@ -54,6 +54,32 @@ impl Validator<'_> {
         }
     }
 
+    /// `sources`: each names something the layout defines (an element,
+    /// rack, device, PSU, service or common cause) and gives a URL.
+    pub(super) fn check_sources(&mut self) {
+        let layout = self.layout;
+        for s in &layout.sources {
+            let id = s.id.as_str();
+            if !self.ids.contains_key(id) && !self.is_psu(id) {
+                self.push(
+                    Code::UnknownRef,
+                    format!("`sources` entry names \"{id}\", which is not defined"),
+                    self.at_id(id),
+                    "name a power element, rack, device, PSU (device/psu), service or common cause"
+                        .into(),
+                );
+            }
+            if s.url.trim().is_empty() {
+                self.push(
+                    Code::BadValue,
+                    format!("`sources` entry \"{id}\" has an empty url"),
+                    self.at_id(id),
+                    "give the page of the object in the inventory, or leave the entry out".into(),
+                );
+            }
+        }
+    }
+
     fn check_rate(&mut self, owner: &str, r: &Rate) {
         for (field, v) in [
             ("mttr_h", r.mttr_h),
