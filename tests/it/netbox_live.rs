@@ -152,7 +152,7 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
     // Each finding about a NetBox object carries the URL of its page in
     // that NetBox; the chain the overlay adds above the panels has none.
     let v = json(&faultline(&["check", out, "--format", "json"]));
-    let overlay_only = ["grid", "gen", "ats", "ups-a", "ups-b"];
+    let overlay_only = ["grid", "gen", "ats", "ups-a", "ups-b", "db"];
     let page = format!("{}/dcim/", nb.url.trim_end_matches('/'));
     let mut linked = 0;
     for f in v["findings"].as_array().unwrap() {
