@@ -42,11 +42,21 @@ pub struct Scenario {
     #[serde(default = "yes")]
     pub cascade: bool,
     pub events: Vec<SavedEvent>,
+    /// Elements out of service for planned work (the view's `m`): the
+    /// what-if is asked of that maintenance window.
+    #[serde(default)]
+    pub out: Vec<String>,
 }
 
 impl Scenario {
     /// The what-if `events` as a scenario.
-    pub fn of(g: &Graph, layout: &str, events: &[Event], cascade: bool) -> Scenario {
+    pub fn of(
+        g: &Graph,
+        layout: &str,
+        events: &[Event],
+        cascade: bool,
+        out: &[crate::engine::NodeId],
+    ) -> Scenario {
         let events = events
             .iter()
             .map(|&e| {
@@ -62,6 +72,7 @@ impl Scenario {
             layout: layout.to_string(),
             cascade,
             events,
+            out: out.iter().map(|&n| g.id(n).to_string()).collect(),
         }
     }
 
@@ -75,6 +86,10 @@ impl Scenario {
             out.push_str(&format!("    layout: {},\n", quote(&self.layout)));
         }
         out.push_str(&format!("    cascade: {},\n", self.cascade));
+        if !self.out.is_empty() {
+            let ids: Vec<String> = self.out.iter().map(|id| quote(id)).collect();
+            out.push_str(&format!("    out: [{}],\n", ids.join(", ")));
+        }
         out.push_str("    events: [\n");
         for e in &self.events {
             let (kind, id) = match e {
@@ -102,6 +117,33 @@ impl Scenario {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read scenario {}: {e}", path.display()))?;
         Scenario::parse(&path.display().to_string(), &text)
+    }
+
+    /// The elements out for planned work, as nodes of `graph`; an id that
+    /// is not a power element, device or PSU is an error.
+    pub fn resolve_out(&self, graph: &Graph) -> Result<Vec<crate::engine::NodeId>, Vec<String>> {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for id in &self.out {
+            match graph.node(id) {
+                Some(n) if !graph.is_service(n) => {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+                Some(_) => errors.push(format!(
+                    "scenario: \"{id}\" is a service; take out what it runs on"
+                )),
+                None => errors.push(format!(
+                    "scenario: no element, PSU or device has id \"{id}\" (out)"
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
     }
 
     /// The events on `analysis`'s layout; every id that does not resolve
@@ -187,6 +229,7 @@ mod tests {
                 SavedEvent::Short("d/psu1".into()),
                 SavedEvent::Common("fw-5.1".into()),
             ],
+            out: vec!["ups \"a\"".into(), "cb-b".into()],
         };
         assert_eq!(Scenario::parse("s.ron", &s.to_ron()), Ok(s));
         assert!(Scenario::parse("s.ron", "Scenario(events: [], extra: 1)").is_err());

@@ -139,12 +139,24 @@ pub fn trip(
             "name at least one id to fail, --short DEVICE/PSU, or --scenario FILE",
         ));
     }
-    let analysis = Analysis::new(&loaded.layout);
+    let saved = match scenario {
+        Some(path) => Some(crate::scenario::Scenario::read(path).map_err(Failure::refused)?),
+        None => None,
+    };
+    // A scenario with elements out for planned work is asked of that
+    // maintenance window, as the view showed it.
+    let analysis = match saved.as_ref().filter(|s| !s.out.is_empty()) {
+        Some(s) => {
+            let graph = crate::engine::Graph::build(&loaded.layout);
+            let out = s.resolve_out(&graph).map_err(Failure::Refused)?;
+            Analysis::out_of_service(&loaded.layout, graph, &out)
+        }
+        None => Analysis::new(&loaded.layout),
+    };
     let mut events: Vec<Event> = Vec::new();
     let mut errors = Vec::new();
     let mut cascade = cascade;
-    if let Some(path) = scenario {
-        let saved = crate::scenario::Scenario::read(path).map_err(Failure::refused)?;
+    if let Some(saved) = saved {
         // A scenario saved with the cascade off replays without it.
         cascade &= saved.cascade;
         match saved.resolve(&analysis) {

@@ -24,13 +24,20 @@ pub enum NodeState {
     Overloaded,
     /// Down with no events at all (an `unpowered` finding).
     Unpowered,
+    /// Out of service for planned work: a maintenance window's element
+    /// ([`Analysis::out_of_service`]), down by choice, not by a failure.
+    Out,
 }
 
 impl NodeState {
     pub fn is_down(self) -> bool {
         matches!(
             self,
-            NodeState::Down | NodeState::Failed | NodeState::Tripped | NodeState::Unpowered
+            NodeState::Down
+                | NodeState::Failed
+                | NodeState::Tripped
+                | NodeState::Unpowered
+                | NodeState::Out
         )
     }
 }
@@ -165,6 +172,11 @@ impl Outcome {
                     NodeState::Failed
                 };
             }
+        }
+        // Out for planned work is what the element is, whatever else the
+        // what-if does to it.
+        for &n in &analysis.out {
+            states[n as usize] = NodeState::Out;
         }
         self.short_trips.sort_unstable();
         self.short_trips.dedup();

@@ -99,6 +99,7 @@ impl Shade {
         match state {
             NodeState::Failed if out => Shade::Out,
             NodeState::Failed => Shade::Failed,
+            NodeState::Out => Shade::Out,
             NodeState::Tripped => Shade::Tripped,
             NodeState::Down => Shade::Down,
             NodeState::Unpowered => Shade::Unpowered,

@@ -138,6 +138,15 @@ pub fn trip(analysis: &Analysis, impact: &Impact, colour: bool) -> String {
     let red = |s: &str| palette.alarm(s);
     let mut out = String::new();
     let events: Vec<String> = impact.events.iter().map(|e| e.describe(g)).collect();
+    if !analysis.out.is_empty() {
+        let ids: Vec<&str> = analysis.out.iter().map(|&n| g.id(n)).collect();
+        let _ = writeln!(
+            out,
+            "{} {} (out for planned work; what follows is what the events add)",
+            bold("during the window:"),
+            ids.join(", ")
+        );
+    }
     let _ = writeln!(out, "{} {}", bold("what if:"), events.join(" + "));
     for e in &impact.events {
         if let crate::engine::Event::Short(p) = e {

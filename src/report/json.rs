@@ -82,6 +82,9 @@ struct Overloaded {
 
 #[derive(Serialize)]
 struct TripOutput {
+    /// Elements out for planned work (a scenario's maintenance window).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    out: Vec<String>,
     events: Vec<EventRef>,
     tripped: Vec<Trip>,
     /// Only with `--no-cascade`: what is over capacity but not tripped.
@@ -113,6 +116,7 @@ pub fn trip(analysis: &Analysis, impact: &Impact) -> String {
         services: ids(&by.all_services()),
     };
     let out = TripOutput {
+        out: analysis.out.iter().map(|&n| g.id(n).to_string()).collect(),
         events: impact.events.iter().map(|e| e.to_ref(g)).collect(),
         tripped: impact
             .tripped

@@ -17,6 +17,7 @@ pub fn state_word(st: NodeState) -> &'static str {
         NodeState::Tripped => "tripped",
         NodeState::Overloaded => "overloaded",
         NodeState::Unpowered => "unpowered",
+        NodeState::Out => "out for planned work",
     }
 }
 

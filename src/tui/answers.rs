@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use super::tree::Target;
-use crate::engine::{Analysis, Event, Marginal, NodeId, Outcome, RackInfo};
+use crate::engine::{Analysis, Event, Graph, Marginal, NodeId, Outcome, RackInfo};
+use crate::findings::window::Window;
 use crate::findings::{self, Finding};
 use crate::model::Loaded;
 use crate::model::format::{Device, PowerElement};
@@ -13,7 +14,14 @@ use crate::model::format::{Device, PowerElement};
 /// A loaded layout with everything derived from it once.
 pub struct Model {
     pub loaded: Loaded,
+    /// The layout's analysis, or with elements out for planned work
+    /// (`m`) the window's ([`Analysis::out_of_service`]): every answer of
+    /// the view is then one about the window, as `check --out` gives it.
     pub analysis: Analysis,
+    /// Elements out of service for planned work, in the order marked.
+    pub out: Vec<NodeId>,
+    /// What the window does (`None` with nothing out).
+    pub window: Option<Window>,
     pub findings: Vec<Finding>,
     /// Counts by severity, for titles drawn every frame.
     pub counts: findings::Counts,
@@ -28,8 +36,48 @@ impl Model {
     pub fn new(loaded: Loaded) -> Model {
         let analysis = Analysis::new(&loaded.layout);
         let findings = findings::check(&loaded, &analysis);
+        let mut model = Model {
+            loaded,
+            analysis,
+            out: Vec::new(),
+            window: None,
+            counts: findings::Counts::default(),
+            blocks: 0,
+            findings: Vec::new(),
+            on_id: HashMap::new(),
+        };
+        model.set_findings(findings);
+        model
+    }
+
+    /// Take `out` out of service for planned work (none: back to the
+    /// layout's own state): the analysis and the findings become the
+    /// window's, as `check --out` computes them. Node ids stay the same,
+    /// so a what-if and the selection carry over.
+    pub fn set_out(&mut self, out: Vec<NodeId>) {
+        let layout = &self.loaded.layout;
+        let own = Analysis::new(layout);
+        let found = if out.is_empty() {
+            self.analysis = own;
+            self.window = None;
+            findings::check(&self.loaded, &self.analysis)
+        } else {
+            self.analysis = Analysis::out_of_service(layout, Graph::build(layout), &out);
+            let found = findings::check(&self.loaded, &self.analysis);
+            self.window = Some(findings::window::window(&own, &out, &found));
+            found
+        };
+        self.out = out;
+        self.set_findings(found);
+    }
+
+    pub fn is_out(&self, n: NodeId) -> bool {
+        self.out.contains(&n)
+    }
+
+    fn set_findings(&mut self, found: Vec<Finding>) {
         let mut on_id: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, f) in findings.iter().enumerate() {
+        for (i, f) in found.iter().enumerate() {
             on_id.entry(f.subject.clone()).or_default().push(i);
             if let Some(e) = &f.event {
                 if e.id != f.subject {
@@ -37,14 +85,10 @@ impl Model {
                 }
             }
         }
-        Model {
-            loaded,
-            analysis,
-            counts: findings::count(&findings),
-            blocks: findings::groups::blocks(&findings).len(),
-            findings,
-            on_id,
-        }
+        self.counts = findings::count(&found);
+        self.blocks = findings::groups::blocks(&found).len();
+        self.findings = found;
+        self.on_id = on_id;
     }
 
     pub fn graph(&self) -> &crate::engine::Graph {

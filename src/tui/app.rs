@@ -471,8 +471,13 @@ impl App {
         }
         let g = self.model.graph();
         let name = self.source_name().to_string();
-        let saved =
-            crate::scenario::Scenario::of(g, &name, &self.whatif.events, self.whatif.cascade());
+        let saved = crate::scenario::Scenario::of(
+            g,
+            &name,
+            &self.whatif.events,
+            self.whatif.cascade(),
+            &self.model.out,
+        );
         match crate::scenario::write_atomically(&path, saved.to_ron().as_bytes()) {
             Ok(()) => {
                 let n = crate::wording::plural(self.whatif.events.len(), "event", "events");
@@ -496,13 +501,19 @@ impl App {
     pub fn load_scenario(&mut self) {
         let path = self.scenario_path();
         let loaded = crate::scenario::Scenario::read(&path).and_then(|s| {
+            let out = s
+                .resolve_out(self.model.graph())
+                .map_err(|errors| errors.join("; "))?;
             s.resolve(&self.model.analysis)
-                .map(|events| (events, s.cascade))
+                .map(|events| (events, s.cascade, out))
                 .map_err(|errors| errors.join("; "))
         });
         match loaded {
-            Ok((events, cascade)) => {
+            Ok((events, cascade, out)) => {
                 let n = crate::wording::plural(events.len(), "event", "events");
+                if out != self.model.out {
+                    self.model.set_out(out);
+                }
                 self.whatif.replace(events, cascade, &self.model);
                 self.refresh_radius();
                 self.unsaved = false;

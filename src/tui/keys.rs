@@ -46,6 +46,9 @@ pub enum Action {
     ToggleShort,
     TripAbove,
     ToggleCommon,
+    /// Take the selection out of service for planned work, or bring it
+    /// back: a maintenance window, not a failure.
+    ToggleOut,
     Undo,
     /// Save the what-if to the layout's scenario file / load it back.
     SaveScenario,
@@ -165,6 +168,7 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('s')],                                A::ToggleShort,   WHATIF,    "short a PSU (on a device: the one on this row's feed)",      Some("short")),
     normal(&[ch('t')],                                A::TripAbove,     WHATIF,    "trip / restore the breaker protecting the device or PSU",    Some("trip")),
     normal(&[ch('c')],                                A::ToggleCommon,  WHATIF,    "toggle the common-cause group of the selection",             Some("common")),
+    normal(&[ch('m')],                                A::ToggleOut,     WHATIF,    "maintenance: the selection out for planned work / back",  None),
     normal(&[ch('u'), ctrl('z')],                     A::Undo,          WHATIF,    "undo the last what-if change",                               Some("undo")),
     normal(&[ch('r')],                                A::Reset,         WHATIF,    "reset: clear every what-if event",                           Some("reset")),
     normal(&[ch('S')],                                A::SaveScenario,  WHATIF,    "save the what-if beside the layout (LAYOUT.scenario.ron)",   None),

@@ -58,6 +58,15 @@ impl App {
     pub fn replace_model(&mut self, loaded: Loaded) {
         let new = Model::new(loaded);
         let old = std::mem::replace(&mut self.model, new);
+        // Elements out for planned work stay out where they still exist.
+        let out: Vec<_> = old
+            .out
+            .iter()
+            .filter_map(|&n| self.model.graph().node(old.graph().id(n)))
+            .collect();
+        if !out.is_empty() {
+            self.model.set_out(out);
+        }
         let (og, ng) = (old.graph(), self.model.graph());
         let carry = |e: Event| {
             self.model

@@ -147,6 +147,7 @@ fn normal(app: &mut App, action: Action) {
         },
         Action::TripAbove => trip_above(app),
         Action::ToggleCommon => toggle_common(app),
+        Action::ToggleOut => toggle_out(app),
         Action::Undo => {
             let changed = app.whatif.undo(&app.model);
             after_change(app, changed, "undone", "nothing to undo");
@@ -201,6 +202,56 @@ fn toggle_fail(app: &mut App) {
     match app.model.fail_event(t) {
         Ok(e) => app.toggle_event(e),
         Err(msg) => app.say(msg, Tone::Warn),
+    }
+}
+
+/// Take the selected element, device or PSU out of service for planned
+/// work, or bring it back. The findings become the window's (what one
+/// event does while it is out), as `check --out` reports them.
+fn toggle_out(app: &mut App) {
+    let Some(n) = app.selected_node() else {
+        app.say(
+            "select a power element, device or PSU to take out for planned work",
+            Tone::Warn,
+        );
+        return;
+    };
+    let g = app.model.graph();
+    let id = g.id(n).to_string();
+    if g.is_service(n) {
+        app.say(
+            format!("{id} is a service: take out what it runs on"),
+            Tone::Warn,
+        );
+        return;
+    }
+    let mut out = app.model.out.clone();
+    let back = match out.iter().position(|&x| x == n) {
+        Some(i) => {
+            out.remove(i);
+            true
+        }
+        None => {
+            out.push(n);
+            false
+        }
+    };
+    app.model.set_out(out);
+    app.whatif.recompute(&app.model);
+    app.unsaved = true;
+    app.refresh_radius();
+    let window = app
+        .model
+        .window
+        .as_ref()
+        .map(|w| w.headline(&app.model.analysis));
+    match window {
+        Some(headline) if back => app.say(format!("{id} back in service; {headline}"), Tone::Info),
+        Some(headline) => app.say(headline, Tone::Warn),
+        None => app.say(
+            format!("{id} back in service: no maintenance window open"),
+            Tone::Info,
+        ),
     }
 }
 

@@ -539,3 +539,93 @@ fn inspector_shows_each_psu_state() {
         .unwrap_or_else(|| panic!("a PSU group line:\n{screen}"));
     assert!(line.contains("psu1 failed"), "{line}");
 }
+
+/// Maintenance mode: `m` takes the selection out for planned work. It is
+/// drawn apart from a failure, the findings become the window's (the same
+/// as `check --out`), the status bar counts the critical services one
+/// event from down, `m` again brings it back, and a saved scenario keeps
+/// it for `trip --scenario`.
+#[test]
+fn m_opens_a_maintenance_window_the_findings_follow_and_a_scenario_keeps() {
+    let good = std::fs::read_to_string("layouts/demo.ron").expect("demo");
+    let dir = std::env::temp_dir().join(format!("faultline-maint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let layout = dir.join("hall.ron");
+    std::fs::write(&layout, &good).expect("write");
+    let path = layout.to_str().unwrap();
+    let mut app = open(&layout);
+    let plain = app.model.findings.len();
+    search(&mut app, "ups-a");
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.model.out.len(), 1);
+    assert!(app.unsaved, "a window is work q asks about");
+
+    // The findings are `check --out ups-a`'s.
+    let check = crate::util::json(&crate::util::faultline(&[
+        "check", path, "--out", "ups-a", "--format", "json",
+    ]));
+    assert_eq!(
+        app.model.findings.len(),
+        check["findings"].as_array().unwrap().len()
+    );
+    let n = check["window"]["one_event_from_down"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(n > 0, "{:#}", check["window"]);
+    let screen = text(&mut app, 200, 60);
+    assert!(screen.contains("MAINTENANCE"), "{screen}");
+    assert!(
+        screen.contains(&format!("ups-a out: {n} one event from down")),
+        "{screen}"
+    );
+    assert!(screen.contains("Findings with ups-a out"), "{screen}");
+    // Drawn as out, not as failed.
+    let row = screen
+        .lines()
+        .find(|l| l.contains("ups-a") && l.contains("UPS"))
+        .unwrap_or_else(|| panic!("no ups-a row:\n{screen}"));
+    assert!(row.contains('◇') && !row.contains('✗'), "{row}");
+
+    // A failure during the window, saved with it.
+    search(&mut app, "cb-b-r01");
+    press(&mut app, KeyCode::Char('f'));
+    press(&mut app, KeyCode::Char('S'));
+    let scenario = dir.join("hall.scenario.ron");
+    let saved = std::fs::read_to_string(&scenario).unwrap();
+    assert!(saved.contains("out: [\"ups-a\"]"), "{saved}");
+    let replay = crate::util::json(&crate::util::faultline(&[
+        "trip",
+        path,
+        "--scenario",
+        scenario.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(replay["out"], serde_json::json!(["ups-a"]));
+    let mut tui_down: Vec<String> = app
+        .whatif
+        .outcome
+        .down
+        .devices
+        .iter()
+        .map(|&d| app.model.graph().id(d).to_string())
+        .collect();
+    tui_down.sort();
+    assert_eq!(replay["down"]["devices"], serde_json::json!(tui_down));
+
+    // `m` again: back to the layout's own findings.
+    search(&mut app, "ups-a");
+    press(&mut app, KeyCode::Char('m'));
+    assert!(app.model.out.is_empty() && app.model.window.is_none());
+    assert_eq!(app.model.findings.len(), plain);
+    let screen = text(&mut app, 200, 60);
+    assert!(!screen.contains("MAINTENANCE"), "{screen}");
+
+    // `L` brings the window back with the scenario.
+    press(&mut app, KeyCode::Char('L'));
+    assert_eq!(app.model.out.len(), 1);
+    assert_eq!(app.whatif.events.len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -17,6 +17,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let c = &app.model.counts;
     // "Findings 83 in 34 blocks: 67 errors ...", the words of `check`.
     let mut title = vec![Span::raw("Findings")];
+    // During a maintenance window the list is the window's: what one event
+    // does while these are out.
+    if let Some(w) = &app.model.window {
+        let g = app.model.graph();
+        let ids: Vec<&str> = w.out.iter().map(|&n| g.id(n)).collect();
+        title.push(Span::styled(
+            format!(" with {} out", ids.join(", ")),
+            theme::glyph_style(crate::tui::app::State::Out),
+        ));
+    }
     if !app.model.findings.is_empty() {
         title.push(Span::raw(format!(
             " {} in {}:",

@@ -160,6 +160,47 @@ pub fn fit_segments(mut segments: Vec<Segment>, width: usize) -> Line<'static> {
     Line::from(kept.into_iter().flat_map(|s| s.spans).collect::<Vec<_>>())
 }
 
+/// With elements out for planned work: what is out, and how many critical
+/// services one more event takes down during the window (the engine's
+/// [`crate::findings::window::Window`]).
+fn maintenance_segments(app: &App) -> Vec<Segment> {
+    let Some(window) = &app.model.window else {
+        return Vec::new();
+    };
+    let g = app.model.graph();
+    let ids: Vec<&str> = window.out.iter().map(|&n| g.id(n)).collect();
+    let n = window.one_event_from_down.len();
+    let style = if n > 0 || !window.critical_down.is_empty() {
+        theme::critical()
+    } else {
+        theme::good()
+    };
+    let mut full = format!(" {} out: {n} one event from down", ids.join(", "));
+    if !window.critical_down.is_empty() {
+        full.push_str(&format!(
+            ", {} down for the window",
+            window.critical_down.len()
+        ));
+    }
+    vec![
+        seg(
+            0,
+            vec![Span::styled(
+                " MAINTENANCE ",
+                Style::new().fg(Color::Black).bg(Color::Cyan),
+            )],
+        ),
+        Segment {
+            rank: 0,
+            spans: vec![Span::styled(full, style), Span::raw(" ")],
+            short: Some(vec![
+                Span::styled(format!(" {n} one event from down"), style),
+                Span::raw(" "),
+            ]),
+        },
+    ]
+}
+
 /// The what-if summary as one line (everything, for tests and wide bars).
 pub fn summary_line(app: &App) -> Line<'static> {
     fit_segments(summary_segments(app), usize::MAX)
@@ -170,7 +211,7 @@ pub fn summary_line(app: &App) -> Line<'static> {
 pub fn summary_segments(app: &App) -> Vec<Segment> {
     let w = &app.whatif;
     let g = app.model.graph();
-    let mut out: Vec<Segment> = Vec::new();
+    let mut out: Vec<Segment> = maintenance_segments(app);
     if !w.is_active() {
         let base_trips = w.outcome.base_trips(&app.model.analysis);
         if !base_trips.is_empty() {

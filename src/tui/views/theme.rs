@@ -14,6 +14,7 @@ pub fn state_glyph(s: State) -> &'static str {
         State::Failed => "✗",
         State::Tripped => "⊗",
         State::Overloaded => "▲",
+        State::Out => "◇",
     }
 }
 
@@ -27,6 +28,7 @@ pub fn state_word(s: State) -> &'static str {
         State::Tripped => "tripped",
         State::Unpowered => "unpowered",
         State::Overloaded => "overloaded",
+        State::Out => "out (planned work)",
     }
 }
 
@@ -37,6 +39,7 @@ pub fn state_colour(s: State) -> Color {
         State::Down | State::Unpowered => Color::Red,
         State::Failed => Color::LightRed,
         State::Tripped | State::Overloaded => Color::Magenta,
+        State::Out => Color::Cyan,
     }
 }
 
