@@ -72,6 +72,11 @@ pub enum Command {
         /// Write this check's findings as a baseline (JSON) to PATH.
         #[arg(long, value_name = "PATH")]
         write_baseline: Option<PathBuf>,
+        /// Compute the critical services' expected downtime whatever the
+        /// layout's size (unasked only up to 1,000 devices, where it is
+        /// cheap; a 100k-device hall takes seconds).
+        #[arg(long)]
+        availability: bool,
     },
     /// Compare two versions of a layout: the findings NEW adds, resolves
     /// and changes (matched on code, subject and event, never on lines),
@@ -90,6 +95,10 @@ pub enum Command {
         /// brings and the reviewer should accept it explicitly.
         #[arg(long, value_enum, default_value_t = FailOn::Warning)]
         fail_on: FailOn,
+        /// Compare the critical services' expected downtime whatever the
+        /// layouts' size (unasked only up to 1,000 devices a side).
+        #[arg(long)]
+        availability: bool,
     },
     /// Show the blast radius of failing elements, PSUs, devices or
     /// common-cause groups (all at once).
@@ -384,6 +393,7 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             out,
             baseline,
             write_baseline,
+            availability,
         } if !out.is_empty() => {
             // A maintenance window is a question about one file, in the
             // two formats its report has.
@@ -397,6 +407,11 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             if files.len() != 1 || baseline.is_some() || write_baseline.is_some() {
                 return Err(Failure::refused(
                     "--out takes one layout file, without --baseline or --write-baseline",
+                ));
+            }
+            if availability {
+                return Err(Failure::refused(
+                    "--availability reports a year, not a window; `faultline availability FILE --out ID` answers for the window",
                 ));
             }
             analyse::check(
@@ -413,19 +428,28 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             out: _,
             baseline,
             write_baseline,
+            availability,
         } => review_cmd::check(&review_cmd::CheckArgs {
             files: &files,
             format,
             fail_on: fail_on.severity(),
             baseline: baseline.as_deref(),
             write_baseline: write_baseline.as_deref(),
+            downtime: downtime_when(availability),
         }),
         Command::Diff {
             base,
             new,
             format,
             fail_on,
-        } => review_cmd::diff(&base, &new, format, fail_on.severity()),
+            availability,
+        } => review_cmd::diff(
+            &base,
+            &new,
+            format,
+            fail_on.severity(),
+            downtime_when(availability),
+        ),
         Command::Trip {
             file,
             ids,
@@ -530,6 +554,14 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             format,
         } => availability::run(&file, &targets, &outs, format),
         Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn downtime_when(asked: bool) -> crate::engine::downtime::When {
+    if asked {
+        crate::engine::downtime::When::Always
+    } else {
+        crate::engine::downtime::When::Auto
     }
 }
 

@@ -8,6 +8,7 @@ use super::analyse::{Phases, exit_without_freeing};
 use super::exit::{Failure, Outcome, print};
 use super::write::{same_file, write_atomically};
 use crate::diagnostic::{Severity, use_colour};
+use crate::engine::downtime::{self, Downtime, When};
 use crate::findings::Finding;
 use crate::findings::groups::blocks_of;
 use crate::model::LoadError;
@@ -35,6 +36,8 @@ pub struct CheckArgs<'a> {
     pub fail_on: Severity,
     pub baseline: Option<&'a Path>,
     pub write_baseline: Option<&'a Path>,
+    /// When to compute the critical services' expected downtime.
+    pub downtime: When,
 }
 
 pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
@@ -60,6 +63,7 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
     let mut outcome = Outcome::Clean;
     let mut invalid: Vec<LoadError> = Vec::new();
     let mut reviewed: Vec<(Source, Reviewed)> = Vec::new();
+    let mut downtimes: Vec<Downtime> = Vec::new();
     let several = sources.len() > 1;
     for source in sources {
         let mut phases = Phases::from_env();
@@ -79,6 +83,8 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
         let findings = crate::findings::check(&loaded, &analysis);
         let tier = crate::findings::tier::estimate(&analysis, &findings);
         phases.done("findings");
+        let downtime = downtime::critical_services(&analysis, &loaded.layout, args.downtime);
+        phases.done("downtime");
         let r = Reviewed {
             loaded,
             analysis,
@@ -102,14 +108,20 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
             ReviewFormat::Human => {
                 let mut text =
                     report::human::check(&r.loaded, &r.findings, &r.tier, stdout_colour());
+                text.push_str(&report::downtime::check_human(&downtime));
                 if let (Some(b), Some(path)) = (&baseline, args.baseline) {
                     text.push_str(&baseline_line(path, b, &r.findings, &failing));
                 }
                 print(&text)?;
             }
             ReviewFormat::Markdown => {
-                let mut text =
-                    report::markdown::check(&r.loaded, &r.analysis, &r.findings, &r.tier);
+                let mut text = report::markdown::check(
+                    &r.loaded,
+                    &r.analysis,
+                    &r.findings,
+                    &r.tier,
+                    &report::downtime::check_markdown(&downtime),
+                );
                 if baseline.is_some() {
                     text.push_str(&report::markdown::new_since_baseline(&failing));
                 }
@@ -129,10 +141,12 @@ pub fn check(args: &CheckArgs<'_>) -> Result<Outcome, Failure> {
             })?;
         }
         reviewed.push((source, r));
+        downtimes.push(downtime);
     }
     match args.format {
         ReviewFormat::Json => print(&check_json(
             &reviewed,
+            &downtimes,
             baseline.as_ref(),
             threshold,
             several,
@@ -238,14 +252,16 @@ fn baseline_line(path: &Path, b: &Baseline, findings: &[Finding], failing: &[&Fi
 
 fn check_json(
     reviewed: &[(Source, Reviewed)],
+    downtimes: &[Downtime],
     baseline: Option<&Baseline>,
     threshold: Severity,
     several: bool,
 ) -> String {
-    let one = |r: &Reviewed| -> serde_json::Value {
+    let one = |(r, downtime): (&Reviewed, &Downtime)| -> serde_json::Value {
         let text = report::json::check(&r.loaded, &r.findings, &r.tier);
         let mut v: serde_json::Value =
             serde_json::from_str(&text).expect("the check report is JSON");
+        v["summary"]["expected_downtime"] = report::downtime::check_json(downtime);
         if let Some(b) = baseline {
             let failing = b.new_failures(&r.findings, threshold);
             v["new_since_baseline"] = serde_json::to_value(&failing).expect("findings serialise");
@@ -254,11 +270,15 @@ fn check_json(
     };
     let value = if several {
         serde_json::json!({
-            "files": reviewed.iter().map(|(_, r)| one(r)).collect::<Vec<_>>(),
+            "files": reviewed
+                .iter()
+                .zip(downtimes)
+                .map(|((_, r), d)| one((r, d)))
+                .collect::<Vec<_>>(),
         })
     } else {
-        match reviewed.first() {
-            Some((_, r)) => one(r),
+        match reviewed.first().zip(downtimes.first()) {
+            Some(((_, r), d)) => one((r, d)),
             None => return String::new(),
         }
     };
@@ -272,6 +292,7 @@ pub fn diff(
     new: &str,
     format: ReviewFormat,
     fail_on: Severity,
+    downtime_when: When,
 ) -> Result<Outcome, Failure> {
     let (base_source, new_source) = (Source::parse(base), Source::parse(new));
     if base_source == Source::Stdin && new_source == Source::Stdin {
@@ -291,7 +312,12 @@ pub fn diff(
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e.into()),
         (Err(e), Err(f)) => return Err(Failure::Layouts(vec![e, f])),
     };
-    let d = diff_of(&b, &n);
+    let mut d = diff_of(&b, &n);
+    d.downtime = Some(downtime::compare(
+        (&b.analysis, &b.loaded.layout),
+        (&n.analysis, &n.loaded.layout),
+        downtime_when,
+    ));
     let text = match format {
         ReviewFormat::Human => {
             report::review::diff_human(&b.loaded, &n.loaded, &d, stdout_colour())

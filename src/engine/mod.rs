@@ -7,6 +7,7 @@ pub mod availability;
 pub mod bdd;
 pub mod cascade;
 pub mod cuts;
+pub mod downtime;
 pub mod events;
 pub mod graph;
 pub mod headroom;

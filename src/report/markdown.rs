@@ -183,7 +183,15 @@ fn by_severity(out: &mut String, findings: &[Finding]) {
     }
 }
 
-pub fn check(loaded: &Loaded, analysis: &Analysis, findings: &[Finding], tier: &Tier) -> String {
+/// `downtime_bullet`: the headline's expected-downtime line
+/// (`report::downtime::check_markdown`), or empty.
+pub fn check(
+    loaded: &Loaded,
+    analysis: &Analysis,
+    findings: &[Finding],
+    tier: &Tier,
+    downtime_bullet: &str,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -193,6 +201,7 @@ pub fn check(loaded: &Loaded, analysis: &Analysis, findings: &[Finding], tier: &
     );
     let _ = writeln!(out, "- **Tier estimate:** {}", tier_text(tier));
     let _ = writeln!(out, "- **Findings:** {}", counts_text(findings));
+    out.push_str(downtime_bullet);
     let at_risk = critical_at_risk(analysis, findings);
     if at_risk.is_empty() {
         out.push_str("- **Critical services at risk:** none\n\n");
@@ -247,6 +256,9 @@ pub fn diff(
             tier_text(d.tier_before),
             tier_text(d.tier_after)
         );
+    }
+    if let Some(downtime) = &d.downtime {
+        out.push_str(&super::downtime::diff_markdown_headline(downtime));
     }
     let at_risk = critical_at_risk(new_analysis, new_findings);
     let _ = writeln!(
@@ -330,6 +342,9 @@ pub fn diff(
         if collapse {
             out.push_str("</details>\n\n");
         }
+    }
+    if let Some(downtime) = &d.downtime {
+        out.push_str(&super::downtime::diff_markdown_table(downtime));
     }
     let _ = writeln!(
         out,

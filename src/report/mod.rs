@@ -2,6 +2,7 @@
 //! Each is a free function from results to a string; nothing here analyses.
 
 pub mod availability;
+pub mod downtime;
 pub mod headroom;
 pub mod human;
 pub mod json;

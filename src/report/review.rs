@@ -83,6 +83,8 @@ struct DiffOut<'a> {
     blocks: Blocks,
     tier: Tiers<'a>,
     loads: Vec<LoadOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected_downtime: Option<serde_json::Value>,
 }
 
 fn round1(x: f64) -> f64 {
@@ -129,6 +131,7 @@ pub fn diff_json(base: &Loaded, new: &Loaded, d: &Diff<'_>) -> String {
                 },
             })
             .collect(),
+        expected_downtime: d.downtime.as_ref().map(super::downtime::diff_json),
     };
     let mut s = serde_json::to_string_pretty(&out).expect("report types always serialise");
     s.push('\n');
@@ -309,6 +312,9 @@ pub fn diff_human(base: &Loaded, new: &Loaded, d: &Diff<'_>, colour: bool) -> St
             d.tier_after.level.name()
         );
         out.push_str(&tier_line(d.tier_after).replacen("tier estimate:", "  now:", 1));
+    }
+    if let Some(downtime) = &d.downtime {
+        out.push_str(&super::downtime::diff_human(downtime));
     }
     out
 }

@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::Severity;
 use crate::engine::Analysis;
+use crate::engine::downtime::DowntimeComparison;
 use crate::findings::tier::{self, Tier};
 use crate::findings::{self, Finding};
 use crate::model::Loaded;
@@ -83,6 +84,9 @@ pub struct Diff<'a> {
     pub tier_before: &'a Tier,
     pub tier_after: &'a Tier,
     pub loads: Vec<LoadMove>,
+    /// The critical services' expected downtime before and after; `None`
+    /// until the caller asks the engine (`engine::downtime::compare`).
+    pub downtime: Option<DowntimeComparison>,
 }
 
 /// Would this finding fail a run at `threshold`?
@@ -144,6 +148,7 @@ pub fn diff<'a>(base: &'a Reviewed, new: &'a Reviewed) -> Diff<'a> {
         tier_before: &base.tier,
         tier_after: &new.tier,
         loads: load_moves(base, new),
+        downtime: None,
     }
 }
 
