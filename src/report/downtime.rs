@@ -11,7 +11,7 @@ use crate::engine::downtime::{
     AUTO_MAX_DEVICES, Downtime, DowntimeChange, DowntimeComparison, ServiceDowntime,
 };
 
-use super::markdown::escape;
+use super::md_escape::{COLLAPSE_ROWS, escape};
 
 /// Services named in a human summary line before "and N more".
 const SHOWN: usize = 8;
@@ -320,7 +320,7 @@ pub fn diff_markdown_table(d: &DowntimeComparison) -> String {
         "### Expected downtime ({} services, minutes a year)\n\n",
         moved.len()
     );
-    let collapse = moved.len() > super::markdown::COLLAPSE_ROWS;
+    let collapse = moved.len() > COLLAPSE_ROWS;
     if collapse {
         let _ = writeln!(
             out,

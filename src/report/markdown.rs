@@ -16,32 +16,13 @@ use crate::review::diff::Diff;
 use super::review::{failover_sides, load_move_sides};
 use crate::wording::{findings_in_blocks, plural};
 
-/// Sections longer than this many rows are collapsed.
-pub const COLLAPSE_ROWS: usize = 15;
 /// Ids shown in a blast-radius cell before "and N more".
 const IDS_IN_CELL: usize = 5;
 /// Events of one block shown before "and N more": a series chain names
 /// each of its elements, and they are what a reviewer looks for.
 const EVENTS_IN_CELL: usize = 12;
 
-/// Escape text for a Markdown table cell: every ASCII punctuation mark
-/// that could start markup is backslash-escaped (CommonMark allows it for
-/// any of them), so the rendered text is the id itself.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
-            | '!' | '|' | '~' | '&' | '$' | '"' | '\'' | ':' | '=' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use super::md_escape::{COLLAPSE_ROWS, escape};
 
 fn ids_cell(ids: &[String]) -> String {
     ids_cell_max(ids, IDS_IN_CELL)

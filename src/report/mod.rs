@@ -7,6 +7,7 @@ pub mod headroom;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod md_escape;
 pub mod mef;
 pub mod path;
 pub mod review;

@@ -231,12 +231,17 @@ fn human_output_is_plain_when_piped() {
     );
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert!(
-        lines[lines.len() - 2].starts_with("faultline: tests/fixtures/format-example.ron: "),
+        lines[lines.len() - 3].starts_with("faultline: tests/fixtures/format-example.ron: "),
         "{}",
         run.stdout
     );
     assert!(
-        lines[lines.len() - 1].starts_with("tier estimate: "),
+        lines[lines.len() - 2].starts_with("tier estimate: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[lines.len() - 1].starts_with("expected downtime a year"),
         "{}",
         run.stdout
     );
@@ -298,7 +303,7 @@ fn timings_go_to_stderr_only_when_asked() {
         .collect();
     assert_eq!(
         phases,
-        ["load", "analysis", "findings", "report"],
+        ["load", "analysis", "findings", "downtime", "report"],
         "{stderr}"
     );
     assert!(
