@@ -317,8 +317,8 @@ pub fn diff_markdown_table(d: &DowntimeComparison) -> String {
         return String::new();
     }
     let mut out = format!(
-        "### Expected downtime ({} services, minutes a year)\n\n",
-        moved.len()
+        "### Expected downtime ({}, minutes a year)\n\n",
+        crate::wording::plural(moved.len(), "service", "services")
     );
     let collapse = moved.len() > COLLAPSE_ROWS;
     if collapse {
