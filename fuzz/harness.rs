@@ -644,6 +644,8 @@ impl FuzzLayout {
                         .map(|(_, &role)| role)
                         .collect(),
                     allow: vec![],
+                    face: None,
+                    full_depth: true,
                 });
                 u += height_u;
                 seen_devices += 1;

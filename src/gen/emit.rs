@@ -319,6 +319,8 @@ impl Site {
                 needs,
                 roles,
                 allow: Vec::new(),
+                face: None,
+                full_depth: true,
             });
         }
         sink.rack(

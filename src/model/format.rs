@@ -453,6 +453,28 @@ pub struct Device {
     pub roles: Vec<Role>,
     #[serde(default, skip_serializing_if = "is_zero_len")]
     pub allow: Vec<String>,
+    /// The face the device is mounted on (`Front` when not said).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<Face>,
+    /// `false` for a half-depth device: two of them on opposite faces can
+    /// share rack units (NetBox's `is_full_depth`).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub full_depth: bool,
+}
+
+/// A rack face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Face {
+    Front,
+    Rear,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -465,6 +487,19 @@ pub struct Psu {
 }
 
 impl Device {
+    /// Whether the device holds no rack units (a 0U vertical PDU, a cable
+    /// manager): `height_u: 0`.
+    pub fn is_zero_u(&self) -> bool {
+        self.height_u == 0
+    }
+
+    /// Whether this device and `other` may occupy the same units: both
+    /// half-depth, on opposite faces.
+    pub fn can_share_units(&self, other: &Device) -> bool {
+        let face = |d: &Device| d.face.unwrap_or(Face::Front);
+        !self.full_depth && !other.full_depth && face(self) != face(other)
+    }
+
     /// PSU names as the format defines them: the given name, else `psuN`
     /// by position.
     pub fn psu_name(&self, index: usize) -> String {

@@ -124,6 +124,7 @@ fn describe_enum(name: &str) -> &'static str {
         "Need" => "`needs` entry",
         "DeviceKind" => "device kind",
         "Role" => "role",
+        "Face" => "rack face",
         _ => "variant",
     }
 }
@@ -434,6 +435,7 @@ mod tests {
                         ron::from_str::<super::super::format::DeviceKind>(&text(v)).is_ok()
                     }
                     "Role" => ron::from_str::<super::super::format::Role>(&text(v)).is_ok(),
+                    "Face" => ron::from_str::<super::super::format::Face>(&text(v)).is_ok(),
                     other => panic!("a new enum {other}: add its description"),
                 };
                 assert!(ok, "{} {v}", e.name);

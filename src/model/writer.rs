@@ -282,6 +282,12 @@ pub fn device(out: &mut String, d: &Device) {
         roles(out, &d.roles);
     }
     field_allow(out, &d.allow);
+    if let Some(face) = d.face {
+        let _ = write!(out, ", face: {face:?}");
+    }
+    if !d.full_depth {
+        out.push_str(", full_depth: false");
+    }
     out.push(')');
 }
 
@@ -474,6 +480,8 @@ mod tests {
             needs: vec![Need::AtLeast(1, vec!["x".into()]), Need::Any(vec![])],
             roles: vec![Role::Backup, Role::StatusPage],
             allow: Vec::new(),
+            face: Some(crate::model::format::Face::Rear),
+            full_depth: false,
         };
         round_trip(&dev, device);
 

@@ -334,6 +334,8 @@ fn with_device(layout: &Layout, rack: usize, feeds: &[String], draw_w: f64) -> L
         needs: vec![],
         roles: vec![],
         allow: vec![],
+        face: None,
+        full_depth: true,
     });
     l
 }

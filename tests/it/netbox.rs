@@ -406,6 +406,17 @@ fn recorded_answers_of_a_real_netbox_give_the_lab_verdict() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let whole_text = std::fs::read_to_string(&whole).unwrap();
+    // The front/rear pair of half-depth devices shares U40.
+    for pair in [
+        r#"Device(id: "tor-01", kind: Switch, u: 40"#,
+        r#"Device(id: "oob-01", kind: Switch, u: 40"#,
+    ] {
+        assert!(whole_text.contains(pair), "{pair} in:\n{whole_text}");
+    }
+    assert!(
+        whole_text.contains("face: Rear, full_depth: false"),
+        "{whole_text}"
+    );
     assert_eq!(whole_text, std::fs::read_to_string(&paged).unwrap());
     assert_eq!(
         crate::netbox_live::verdict(whole.to_str().unwrap()),
@@ -441,7 +452,7 @@ fn recorded_answers_of_a_real_netbox_give_the_lab_verdict() {
         "a finding about a power feed: {findings:#?}"
     );
     for line in [
-        "imported: 1 sites, 2 power panels, 4 power feeds, 4 PDU inlets, 2 racks, 9 devices",
+        "imported: 1 sites, 2 power panels, 4 power feeds, 4 PDU inlets, 2 racks, 10 devices",
         "skipped 1 (power ports with no cable): backup 01 PSU3",
         "assumed for 1: devices with no allocated_draw, taken at one port's maximum_draw: oob 01",
     ] {

@@ -205,6 +205,8 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 needs,
                 roles,
                 allow: vec![],
+                face: None,
+                full_depth: true,
             });
             device_ids.push(id);
         }

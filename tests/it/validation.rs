@@ -859,13 +859,6 @@ fn decisions_of_semantics_md_hold() {
             "name",
         ),
         (
-            "a device of height 0",
-            "u: 40,",
-            "u: 40, height_u: 0,",
-            "bad-value",
-            "0",
-        ),
-        (
             "a Pdu with three inlets",
             "Pdu(id: \"pdu-b\", input: \"cb-b\"",
             "Pdu(id: \"pdu-b\", inputs: [\"cb-a\", \"cb-b\", \"panel-1\"]",
@@ -962,4 +955,43 @@ fn export_never_overwrites_the_layout_it_reads() {
     );
     assert_eq!(std::fs::read(&copy).unwrap(), before);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Half-depth devices on opposite faces share units; any other pair in a
+/// unit overlaps; a 0U device holds no units (`u` is not read).
+#[test]
+fn half_depth_devices_share_units_across_faces_and_0u_holds_none() {
+    let layout = |a: &str, b: &str| {
+        format!(
+            r#"Layout(name: "faces", power: [Utility(id: "u"), Breaker(id: "cb", input: "u", rating_a: 16)],
+  racks: [Rack(id: "r1", devices: [
+    Device(id: "sw", kind: Switch, u: 40, draw_w: 50, psus: [(feed: "cb")]{a}),
+    Device(id: "pp", kind: Other, u: 40, draw_w: 10, psus: [(feed: "cb")]{b}),
+    Device(id: "vpdu", kind: Other, u: 0, height_u: 0, draw_w: 5, psus: [(feed: "cb")]),
+    Device(id: "cm", kind: Other, u: 40, height_u: 0, draw_w: 1, psus: [(feed: "cb")]),
+  ])],
+)"#
+        )
+    };
+    let half = ", full_depth: false";
+    let ok = layout(half, &format!("{half}, face: Rear"));
+    model::load_bytes("ok.ron", ok.into_bytes()).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    for (a, b) in [
+        // Same face.
+        (half.to_string(), half.to_string()),
+        (format!("{half}, face: Rear"), format!("{half}, face: Rear")),
+        // One full-depth device fills both faces.
+        (String::new(), format!("{half}, face: Rear")),
+        (", face: Rear".to_string(), half.to_string()),
+    ] {
+        let text = layout(&a, &b);
+        let (_, d) = invalid_text(&text);
+        assert_eq!(d.len(), 1, "{text}: {d:?}");
+        assert_eq!(d[0].code.name(), "rack-overlap", "{text}");
+        assert!(
+            d[0].message.contains("\"pp\" overlaps \"sw\""),
+            "{}",
+            d[0].message
+        );
+    }
 }

@@ -14,7 +14,7 @@ use super::api::{Device, Inventory, Peer, PowerFeed, PowerOutlet, PowerPort};
 use super::ids::Ids;
 use crate::import::Report;
 use crate::model::format::{
-    Device as LayoutDevice, DeviceKind, Layout, Policy, PowerElement, Psu, Rack, Source,
+    Device as LayoutDevice, DeviceKind, Face, Layout, Policy, PowerElement, Psu, Rack, Source,
 };
 
 /// The draw of a device whose power ports state none, in watts.
@@ -244,9 +244,25 @@ pub fn map(inv: &Inventory) -> Mapped {
         let height = device_types
             .get(&d.device_type.id)
             .map_or(1.0, |t| t.u_height);
-        let Some(position) = d.position.filter(|_| height > 0.0) else {
-            report.skipped("0U or unpositioned devices", [name]);
-            continue;
+        // A 0U device (NetBox has no position for it) holds no units.
+        let zero_u = height <= 0.0;
+        let position = match d.position {
+            _ if zero_u => None,
+            Some(p) => Some(p),
+            None => {
+                report.skipped("unpositioned devices in a rack", [name]);
+                continue;
+            }
+        };
+        let full_depth = device_types
+            .get(&d.device_type.id)
+            .is_none_or(|t| t.is_full_depth);
+        // The face matters where two half-depth devices share units;
+        // written for a rear device or a half-depth one.
+        let face = match d.face.as_ref().and_then(|f| f.text()) {
+            Some("rear") => Some(Face::Rear),
+            Some("front") if !full_depth => Some(Face::Front),
+            _ => None,
         };
         let mut psus = Vec::new();
         // (PSU name, the port's URL, its NetBox name), linked once the
@@ -297,7 +313,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             draws_assumed.push(name.clone());
             DEFAULT_DRAW_W
         };
-        let u = (position.floor() as u32).max(1);
+        let u = position.map_or(0, |p| (p.floor() as u32).max(1));
         let device_id = ids.take(&name, "device", d.id);
         source(&device_id, &d.url, &name);
         for (psu, url, port) in psu_sources {
@@ -307,13 +323,19 @@ pub fn map(inv: &Inventory) -> Mapped {
             id: device_id,
             kind: kind_of(d),
             u,
-            height_u: height.ceil().max(1.0) as u32,
+            height_u: if zero_u {
+                0
+            } else {
+                height.ceil().max(1.0) as u32
+            },
             draw_w,
             psus,
             psus_needed: 1,
             needs: vec![],
             roles: vec![],
             allow: vec![],
+            face,
+            full_depth,
         });
     }
     report.assumed(
@@ -330,7 +352,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             continue;
         }
         let offset = r.starting_unit.saturating_sub(1);
-        for d in &mut devices {
+        for d in devices.iter_mut().filter(|d| !d.is_zero_u()) {
             d.u = d.u.saturating_sub(offset).max(1);
         }
         drop_overlaps(&mut devices, &r.name, &mut report);
@@ -475,17 +497,26 @@ fn kind_of(d: &Device) -> DeviceKind {
 /// first, report the rest.
 fn drop_overlaps(devices: &mut Vec<LayoutDevice>, rack: &str, report: &mut Report) {
     devices.sort_by(|a, b| (a.u, &a.id).cmp(&(b.u, &b.id)));
-    let mut used: HashSet<u32> = HashSet::new();
-    devices.retain(|d| {
-        let units: Vec<u32> = (d.u..d.u + d.height_u).collect();
-        if units.iter().any(|u| used.contains(u)) {
+    let mut kept: Vec<LayoutDevice> = Vec::with_capacity(devices.len());
+    for d in devices.drain(..) {
+        // Half-depth devices on opposite faces share units (the format's
+        // rule); anything else in a taken unit is NetBox data faultline
+        // cannot place.
+        let clash = kept.iter().any(|k| {
+            !d.is_zero_u()
+                && !k.is_zero_u()
+                && d.u < k.u + k.height_u
+                && k.u < d.u + d.height_u
+                && !d.can_share_units(k)
+        });
+        if clash {
             report.skipped(
-                "devices sharing a unit with another (front and rear half-depth)",
+                "devices sharing a unit with another they cannot share it with",
                 [format!("{} in {rack}", d.id)],
             );
-            return false;
+        } else {
+            kept.push(d);
         }
-        used.extend(units);
-        true
-    });
+    }
+    *devices = kept;
 }

@@ -522,12 +522,13 @@ impl<'a> Validator<'a> {
                     "rack height is in units (U), usually 42".into(),
                 );
             }
-            let mut placed: Vec<(u64, u64, &str)> = Vec::new();
-            for dev in &rack.devices {
+            let mut placed: Vec<(u64, u64, usize)> = Vec::new();
+            for (k, dev) in rack.devices.iter().enumerate() {
                 self.check_device(dev);
                 // A rack of height 0 is reported above; every device in it
-                // being out of bounds would only repeat that.
-                if rack.height_u == 0 {
+                // being out of bounds would only repeat that. A 0U device
+                // holds no units at all.
+                if rack.height_u == 0 || dev.is_zero_u() {
                     continue;
                 }
                 // u64: `u` and `height_u` near u32::MAX must not wrap.
@@ -543,28 +544,34 @@ impl<'a> Validator<'a> {
                         Code::RackBounds.help().into(),
                     );
                 } else {
-                    placed.push((u64::from(dev.u), top, dev.id.as_str()));
+                    placed.push((u64::from(dev.u), top, k));
                 }
             }
+            // Sweep up the rack keeping the devices whose units reach the
+            // current one: a clash is two of them that cannot share
+            // (only half-depth devices on opposite faces can).
             placed.sort();
-            let mut highest: Option<(u64, &str)> = None;
-            for (bottom, top, id) in placed {
-                if let Some((other_top, other)) = highest {
-                    if bottom <= other_top {
-                        self.push(
-                            Code::RackOverlap,
-                            format!(
-                                "device \"{id}\" overlaps \"{other}\" in rack \"{}\" at U{bottom}",
-                                rack.id
-                            ),
-                            self.at_value(id, "u"),
-                            "two devices cannot occupy the same rack unit".into(),
-                        );
-                    }
+            let mut reaching: Vec<(u64, usize)> = Vec::new();
+            for (bottom, top, k) in placed {
+                reaching.retain(|&(t, _)| t >= bottom);
+                let dev = &rack.devices[k];
+                let clash = reaching
+                    .iter()
+                    .map(|&(_, j)| &rack.devices[j])
+                    .find(|other| !dev.can_share_units(other));
+                if let Some(other) = clash {
+                    let id = dev.id.as_str();
+                    self.push(
+                        Code::RackOverlap,
+                        format!(
+                            "device \"{id}\" overlaps \"{}\" in rack \"{}\" at U{bottom}",
+                            other.id, rack.id
+                        ),
+                        self.at_value(id, "u"),
+                        "two devices cannot occupy the same rack unit (half-depth ones on opposite faces can: face: Rear, full_depth: false)".into(),
+                    );
                 }
-                if highest.is_none_or(|(t, _)| top > t) {
-                    highest = Some((top, id));
-                }
+                reaching.push((top, k));
             }
         }
     }
@@ -573,14 +580,7 @@ impl<'a> Validator<'a> {
         let id = dev.id.as_str();
         self.check_number(id, "draw_w", dev.draw_w, true);
         self.check_allow(id, &dev.allow);
-        if dev.height_u == 0 {
-            self.push(
-                Code::BadValue,
-                format!("device \"{id}\" has height 0"),
-                self.at_value(id, "height_u"),
-                "height is in rack units, at least 1".into(),
-            );
-        }
+
         let psus = dev.psus.len() as u32;
         if dev.psus_needed == 0 || dev.psus_needed > psus {
             self.push(
