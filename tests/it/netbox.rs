@@ -571,3 +571,143 @@ fn sources_link_findings_to_their_inventory_objects() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A generated site of `racks` racks, each with an A and a B PDU (0U, on
+/// a feed of their own from panel A or B) and 40 dual-corded 1U servers:
+/// `racks * 40` devices, served as NetBox pages them.
+fn generated_site(racks: u64) -> Fake {
+    let mut f = Fake::new();
+    f.max_page = 500;
+    f.lists.insert("dcim/sites".into(), vec![site()]);
+    f.lists.insert(
+        "dcim/device-types".into(),
+        vec![
+            json!({"id": 1, "model": "1U server", "u_height": 1.0, "is_full_depth": true}),
+            json!({"id": 3, "model": "PDU", "u_height": 0.0, "is_full_depth": false}),
+        ],
+    );
+    f.lists.insert(
+        "dcim/power-panels".into(),
+        vec![
+            json!({"id": 1, "name": "Panel A", "site": nested_site()}),
+            json!({"id": 2, "name": "Panel B", "site": nested_site()}),
+        ],
+    );
+    let (mut rack_list, mut devices, mut feeds, mut ports, mut outlets) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for r in 1..=racks {
+        rack_list.push(json!({"id": r, "name": format!("R{r}"), "site": nested_site(), "u_height": 42, "starting_unit": 1}));
+        for (side, panel) in [(0u64, 1u64), (1, 2)] {
+            let pdu = 1_000_000 + r * 2 + side;
+            let inlet = 2_000_000 + r * 2 + side;
+            let feed = 3_000_000 + r * 2 + side;
+            devices.push(device(pdu, &format!("pdu r{r} {side}"), Some(r), None, 3));
+            feeds.push(json!({
+                "id": feed, "name": format!("Feed {r}-{side}"), "power_panel": {"id": panel, "name": "p"},
+                "status": {"value": "active"}, "supply": {"value": "ac"},
+                "phase": {"value": "single-phase"}, "voltage": 230, "amperage": 32,
+                "max_utilization": 80, "link_peers": [{"id": inlet}], "link_peers_type": "dcim.powerport",
+            }));
+            ports.push(port(
+                inlet,
+                pdu,
+                "inlet",
+                None,
+                Some(("dcim.powerfeed", feed)),
+            ));
+        }
+        for s in 0..40u64 {
+            let id = r * 100 + s;
+            devices.push(device(
+                id,
+                &format!("srv r{r} {s}"),
+                Some(r),
+                Some(1.0 + s as f64),
+                1,
+            ));
+            for side in 0..2u64 {
+                let outlet_id = 4_000_000 + id * 2 + side;
+                let inlet = 2_000_000 + r * 2 + side;
+                outlets.push(outlet(outlet_id, 1_000_000 + r * 2 + side, inlet, None));
+                ports.push(port(
+                    5_000_000 + id * 2 + side,
+                    id,
+                    &format!("PSU{}", side + 1),
+                    Some(80.0),
+                    Some(("dcim.poweroutlet", outlet_id)),
+                ));
+            }
+        }
+    }
+    let by_id = |mut v: Vec<Value>| {
+        v.sort_by_key(|x| x["id"].as_u64());
+        v
+    };
+    f.lists.insert("dcim/racks".into(), by_id(rack_list));
+    f.lists.insert("dcim/devices".into(), by_id(devices));
+    f.lists.insert("dcim/power-feeds".into(), by_id(feeds));
+    f.lists.insert("dcim/power-ports".into(), by_id(ports));
+    f.lists.insert("dcim/power-outlets".into(), by_id(outlets));
+    f
+}
+
+/// Issue 13: a generated 10,000-device site over many pages imports whole
+/// (every server, both cords), with a progress line on a terminal. The
+/// time is printed, not asserted (BENCHMARKS.md has the numbers).
+#[test]
+fn a_generated_10k_device_site_imports_over_many_pages_with_a_progress_line() {
+    let (url, server_busy) = generated_site(250).serve_timed();
+    let dir = std::env::temp_dir().join(format!("faultline-nb10k-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("site.ron");
+    let started = std::time::Instant::now();
+    let run = import(&url, &["--site", "lab", "--output", out.to_str().unwrap()]);
+    let wall = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let server = *server_busy.lock().unwrap();
+    eprintln!(
+        "import of 10,000 devices: {:.2} s wall, of which the server answered for {:.2} s",
+        wall.as_secs_f64(),
+        server.as_secs_f64()
+    );
+    assert!(
+        run.stderr.contains("imported: 1 sites, 2 power panels, 500 power feeds, 500 PDU inlets, 250 racks, 10000 devices"),
+        "{}",
+        run.stderr
+    );
+    let check = faultline(&["check", out.to_str().unwrap(), "--format", "json"]);
+    let v: Value = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(v["summary"]["devices"], 10_000);
+    // Every server is fed from both panels: no false redundancy, no
+    // single PSU.
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["code"] != "single-psu" && f["code"] != "false-redundancy"),
+        "{:#}",
+        v["findings"]
+    );
+
+    // On a terminal, a progress line counts what was read.
+    let (url, _) = generated_site(250).serve_timed();
+    let out = dir.join("site-pty.ron");
+    let args = [
+        "import",
+        "netbox",
+        "--url",
+        &url,
+        "--site",
+        "lab",
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    let (mut pty, mut child) = crate::tui::spawn_in_pty(&args);
+    let code = crate::tui::wait_exit(&mut child, &mut pty);
+    assert_eq!(code, 0, "{}", pty.raw_text());
+    let raw = pty.raw_text();
+    assert!(raw.contains("reading devices: 500 of 10500"), "{raw}");
+    assert!(raw.contains("reading power ports: "), "{raw}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -486,6 +486,12 @@ impl Pty {
         self.screen.screen().contents()
     }
 
+    /// Everything the program wrote so far, escapes and all (what was
+    /// drawn and then erased, such as a progress line).
+    pub(crate) fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+
     /// Wait until the screen shows `what`.
     pub(crate) fn expect(&mut self, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
