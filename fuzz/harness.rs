@@ -470,12 +470,14 @@ impl FuzzLayout {
                     start_s: 10.0,
                     capacity_kw,
                     allow: vec![],
+                    continuous_load_pct: None,
                 }
             } else {
                 PowerElement::Utility {
                     id: format!("util{i}"),
                     capacity_kw,
                     allow: vec![],
+                    continuous_load_pct: None,
                 }
             });
         }
@@ -504,6 +506,7 @@ impl FuzzLayout {
                         volts,
                         phases,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 }
                 FuzzElement::Sts { inputs, rating_a } => PowerElement::Sts {
@@ -513,6 +516,7 @@ impl FuzzLayout {
                     volts: None,
                     phases: None,
                     allow: vec![],
+                    continuous_load_pct: None,
                 },
                 FuzzElement::Ups {
                     input,
@@ -526,6 +530,7 @@ impl FuzzLayout {
                     capacity_kw: 0.5 + (*capacity_kw % 2000) as f64,
                     runtime_min: *runtime_s as f64 / 60.0,
                     allow: vec![],
+                    continuous_load_pct: None,
                 },
                 FuzzElement::Panel {
                     input,
@@ -540,6 +545,7 @@ impl FuzzLayout {
                         volts,
                         phases,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 }
                 FuzzElement::Breaker {
@@ -555,6 +561,7 @@ impl FuzzLayout {
                         volts,
                         phases,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 }
                 FuzzElement::Pdu {
@@ -580,6 +587,7 @@ impl FuzzLayout {
                         phases,
                         outlet_breakers: *outlet_breakers,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 }
             });

@@ -104,6 +104,9 @@ pub struct PowerSpec {
     pub start_s: f64,
     /// UPS battery runtime at full rated load, minutes; 0 otherwise.
     pub runtime_min: f64,
+    /// The continuous-load limit, percent of capacity: the element's own
+    /// (`continuous_load_pct`) or the policy's.
+    pub continuous_load_pct: f64,
 }
 
 struct Builder {
@@ -412,6 +415,11 @@ impl Graph {
     pub fn spec(&self, n: NodeId) -> &PowerSpec {
         &self.specs[n as usize]
     }
+    /// The continuous-load limit of a power element in percent of its
+    /// capacity (its own, else the policy's).
+    pub fn continuous_load_pct(&self, n: NodeId) -> f64 {
+        self.specs[n as usize].continuous_load_pct
+    }
     pub fn capacity_w(&self, n: NodeId) -> f64 {
         if self.is_power(n) {
             self.specs[n as usize].capacity_w
@@ -537,6 +545,7 @@ fn power_specs(
             transfer_s: 0.0,
             start_s: 0.0,
             runtime_min: 0.0,
+            continuous_load_pct: layout.policy.continuous_load_pct,
         };
         n_power
     ];
@@ -553,6 +562,9 @@ fn power_specs(
         let spec = &mut specs[v as usize];
         spec.volts = volts;
         spec.phases = phases;
+        if let Some(pct) = el.continuous_load_pct() {
+            spec.continuous_load_pct = pct;
+        }
         match el {
             PowerElement::Utility { capacity_kw, .. } => {
                 spec.capacity_w = capacity_kw.map_or(f64::INFINITY, |kw| kw * 1000.0);

@@ -300,7 +300,7 @@ pub fn headroom(a: &Analysis, layout: &Layout) -> Headroom {
     let start = g.power.start;
     let ctx = Ctx {
         a,
-        limit_w: limits(g, layout.policy.continuous_load_pct),
+        limit_w: limits(g),
     };
     let limit_w = &ctx.limit_w;
     let rated = |n: NodeId| limit_w[(n - start) as usize].is_finite();
@@ -642,12 +642,13 @@ fn enter_single_event(a: &Analysis, w: &mut super::WhatIf<'_>, e: Event) -> bool
     true
 }
 
-/// Each power element's limit: capacity × `continuous_load_pct`.
-pub fn limits(graph: &Graph, continuous_load_pct: f64) -> Vec<f64> {
+/// Each power element's limit: capacity × its `continuous_load_pct` (its
+/// own, else the policy's).
+pub fn limits(graph: &Graph) -> Vec<f64> {
     graph
         .power
         .clone()
-        .map(|n| graph.capacity_w(n) * continuous_load_pct / 100.0)
+        .map(|n| graph.capacity_w(n) * graph.continuous_load_pct(n) / 100.0)
         .collect()
 }
 

@@ -10,7 +10,7 @@ use crate::wording::carries;
 
 pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
     overloads(analysis, raw);
-    derating(analysis, policy, raw);
+    derating(analysis, raw);
     ups_bridge(analysis, policy, raw);
     phase_imbalance(analysis, policy, raw);
     let g = &analysis.graph;
@@ -119,7 +119,7 @@ fn overloads(analysis: &Analysis, raw: &mut Vec<Raw>) {
 }
 
 /// Steady load above the continuous rating (80% by default).
-fn derating(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
+fn derating(analysis: &Analysis, raw: &mut Vec<Raw>) {
     let g = &analysis.graph;
     for n in g.power.clone() {
         let cap = g.capacity_w(n);
@@ -127,14 +127,14 @@ fn derating(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>) {
             continue;
         }
         let load = analysis.base_flow.load(n);
-        if is_above_share(load, cap, policy.continuous_load_pct) {
+        if is_above_share(load, cap, g.continuous_load_pct(n)) {
             let pct = utilisation_pct(load, cap);
-            raw.push(raw_derating(g, n, load, cap, pct, policy));
+            raw.push(raw_derating(g, n, load, cap, pct));
         }
     }
 }
 
-fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64, policy: &Policy) -> Raw {
+fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64) -> Raw {
     about(
         Code::Derating,
         Severity::Warning,
@@ -143,7 +143,7 @@ fn raw_derating(g: &Graph, n: NodeId, load: f64, cap: f64, pct: f64, policy: &Po
         format!(
             "{}, above the {}% continuous rating",
             carries(g.id(n), load, cap, pct, 1),
-            policy.continuous_load_pct
+            g.continuous_load_pct(n)
         ),
     )
 }

@@ -139,12 +139,14 @@ impl Site {
                 id: format!("util-{hid}-{s}"),
                 capacity_kw: None,
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
             sink.power(PowerElement::Generator {
                 id: format!("gen-{hid}-{s}"),
                 start_s,
                 capacity_kw: Some(f64::from(gen_kw)),
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
             sink.power(PowerElement::Ats {
                 id: format!("ats-{hid}-{s}"),
@@ -154,6 +156,7 @@ impl Site {
                 volts: None,
                 phases: None,
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
             sink.power(PowerElement::Ups {
                 id: format!("ups-{hid}-{s}"),
@@ -162,6 +165,7 @@ impl Site {
                 runtime_min: runtime,
                 bypass: None,
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
             sink.power(PowerElement::Panel {
                 id: format!("swb-{hid}-{s}"),
@@ -170,6 +174,7 @@ impl Site {
                 volts: Some(400.0),
                 phases: Some(3),
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
         }
         for (r, &row_w) in hall.rows.iter().enumerate() {
@@ -185,6 +190,7 @@ impl Site {
                     volts: None,
                     phases: None,
                     allow: Vec::new(),
+                    continuous_load_pct: None,
                 })?;
             }
             let lo = hall.first + r * ROW_RACKS;
@@ -227,6 +233,7 @@ impl Site {
                 volts,
                 phases,
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
         }
         for side in [Side::A, Side::B] {
@@ -246,6 +253,7 @@ impl Site {
                 phases: None,
                 outlet_breakers: false,
                 allow: Vec::new(),
+                continuous_load_pct: None,
             })?;
         }
         Ok(())

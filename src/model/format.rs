@@ -118,6 +118,10 @@ pub enum PowerElement {
         capacity_kw: Option<f64>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Generator {
         id: String,
@@ -127,6 +131,10 @@ pub enum PowerElement {
         capacity_kw: Option<f64>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Ats {
         id: String,
@@ -141,6 +149,10 @@ pub enum PowerElement {
         phases: Option<u32>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Sts {
         id: String,
@@ -153,6 +165,10 @@ pub enum PowerElement {
         phases: Option<u32>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Ups {
         id: String,
@@ -163,6 +179,10 @@ pub enum PowerElement {
         bypass: Option<String>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Panel {
         id: String,
@@ -175,6 +195,10 @@ pub enum PowerElement {
         phases: Option<u32>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Breaker {
         id: String,
@@ -186,6 +210,10 @@ pub enum PowerElement {
         phases: Option<u32>,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
     Pdu {
         id: String,
@@ -205,6 +233,10 @@ pub enum PowerElement {
         outlet_breakers: bool,
         #[serde(default, skip_serializing_if = "is_zero_len")]
         allow: Vec<String>,
+        /// This element's own continuous-load limit, in percent of its
+        /// capacity (NetBox's `max_utilization`); the policy's otherwise.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        continuous_load_pct: Option<f64>,
     },
 }
 
@@ -368,6 +400,44 @@ impl PowerElement {
 
     pub fn allow(&self) -> &[String] {
         self.id_and_allow().1
+    }
+
+    /// The element's own continuous-load limit in percent, if it has one.
+    pub fn continuous_load_pct(&self) -> Option<f64> {
+        match self {
+            PowerElement::Utility {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Generator {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Ats {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Sts {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Ups {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Panel {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Breaker {
+                continuous_load_pct,
+                ..
+            }
+            | PowerElement::Pdu {
+                continuous_load_pct,
+                ..
+            } => *continuous_load_pct,
+        }
     }
 
     /// A `Pdu` with outlet breakers stops a short at the outlet.

@@ -372,7 +372,8 @@ mod tests {
                     "capacity_kw",
                     "runtime_min",
                     "bypass",
-                    "allow"
+                    "allow",
+                    "continuous_load_pct"
                 ][..]
             )
         );

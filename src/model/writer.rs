@@ -215,6 +215,7 @@ pub fn power(out: &mut String, e: &PowerElement) {
         }
     }
     field_allow(out, e.allow());
+    field_opt_num(out, "continuous_load_pct", e.continuous_load_pct());
     out.push(')');
 }
 
@@ -455,6 +456,7 @@ mod tests {
             phases: Some(3),
             outlet_breakers: true,
             allow: vec![Code::Spof.name().into()],
+            continuous_load_pct: None,
         };
         round_trip(&pdu, power);
 

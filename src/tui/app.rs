@@ -602,9 +602,10 @@ impl App {
         self.whatif.outcome.load(self.model.graph(), n)
     }
 
-    /// The policy's continuous-load limit in percent.
-    pub fn derating_pct(&self) -> f64 {
-        self.model.loaded.layout.policy.continuous_load_pct
+    /// An element's continuous-load limit in percent (its own, else the
+    /// policy's).
+    pub fn derating_pct(&self, n: NodeId) -> f64 {
+        self.model.graph().continuous_load_pct(n)
     }
 
     pub fn state(&self, n: NodeId) -> State {

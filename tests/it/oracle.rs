@@ -68,12 +68,14 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 start_s: 10.0,
                 capacity_kw: None,
                 allow: vec![],
+                continuous_load_pct: None,
             });
         } else {
             power.push(PowerElement::Utility {
                 id: format!("util{i}"),
                 capacity_kw: None,
                 allow: vec![],
+                continuous_load_pct: None,
             });
         }
     }
@@ -95,6 +97,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                         volts: None,
                         phases: None,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 } else {
                     PowerElement::Sts {
@@ -104,6 +107,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                         volts: None,
                         phases: None,
                         allow: vec![],
+                        continuous_load_pct: None,
                     }
                 }
             }
@@ -116,6 +120,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                     capacity_kw: 100.0,
                     runtime_min: 10.0,
                     allow: vec![],
+                    continuous_load_pct: None,
                 }
             }
             3 => PowerElement::Panel {
@@ -125,6 +130,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 volts: None,
                 phases: None,
                 allow: vec![],
+                continuous_load_pct: None,
             },
             4 => PowerElement::Breaker {
                 id,
@@ -133,6 +139,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                 volts: None,
                 phases: None,
                 allow: vec![],
+                continuous_load_pct: None,
             },
             _ => {
                 let dual = ids.len() >= 2 && rng.chance(40);
@@ -146,6 +153,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
                     phases: None,
                     outlet_breakers: rng.chance(30),
                     allow: vec![],
+                    continuous_load_pct: None,
                 }
             }
         };
@@ -160,6 +168,7 @@ pub fn random_layout(rng: &mut Rng) -> Layout {
             volts: None,
             phases: None,
             allow: vec![],
+            continuous_load_pct: None,
         });
     }
     let feeds: Vec<String> = power

@@ -140,6 +140,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             id: utility.clone(),
             capacity_kw: None,
             allow: vec![],
+            continuous_load_pct: None,
         });
         power.push(PowerElement::Panel {
             id: panel_ids[&p.id].clone(),
@@ -148,6 +149,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             volts: None,
             phases: None,
             allow: vec![],
+            continuous_load_pct: None,
         });
     }
     for f in &feeds {
@@ -176,6 +178,8 @@ pub fn map(inv: &Inventory) -> Mapped {
             volts: f.voltage.map(f64::abs).filter(|v| *v > 0.0),
             phases: Some(if three { 3 } else { 1 }),
             allow: vec![],
+            // NetBox's own limit for the feed (80% unless changed).
+            continuous_load_pct: f.max_utilization.filter(|p| *p > 0.0 && *p <= 100.0),
         });
     }
 
@@ -201,6 +205,7 @@ pub fn map(inv: &Inventory) -> Mapped {
                         phases: None,
                         outlet_breakers: false,
                         allow: vec![],
+                        continuous_load_pct: None,
                     });
                 }
                 Upstream::None => report.skipped(

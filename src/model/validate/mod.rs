@@ -401,6 +401,9 @@ impl<'a> Validator<'a> {
             }
             self.check_phases(id, e.phases);
             self.check_allow(id, el.allow());
+            if let Some(pct) = el.continuous_load_pct() {
+                self.check_number(id, "continuous_load_pct", pct, true);
+            }
             match el {
                 PowerElement::Utility { capacity_kw, .. } => {
                     if let Some(c) = capacity_kw {

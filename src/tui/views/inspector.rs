@@ -139,7 +139,7 @@ fn load_gauge(app: &App, n: NodeId, out: &mut Vec<Line<'static>>) {
         let pct = crate::engine::load::utilisation_pct(load, cap);
         const BAR: usize = 20;
         let filled = ((pct / 100.0) * BAR as f64).round().clamp(0.0, BAR as f64) as usize;
-        let style = theme::load_style(pct, app.derating_pct());
+        let style = theme::load_style(pct, app.derating_pct(n));
         l.push(Span::styled("█".repeat(filled), style));
         l.push(Span::styled("░".repeat(BAR - filled), theme::dim()));
         l.push(Span::styled(format!(" {pct:.0}%"), style));

@@ -167,7 +167,7 @@ fn load_column(app: &App, n: crate::engine::NodeId) -> Option<Span<'static>> {
         let pct = crate::engine::load::utilisation_pct(load, cap);
         Some(Span::styled(
             format!(" {:>8} {:>4.0}%", theme::watts(load), pct),
-            theme::load_style(pct, app.derating_pct()),
+            theme::load_style(pct, app.derating_pct(n)),
         ))
     } else {
         Some(Span::styled(
