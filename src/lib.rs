@@ -13,6 +13,7 @@ pub mod r#gen;
 pub mod import;
 pub mod model;
 pub mod picture;
+pub mod plan;
 pub mod report;
 pub mod review;
 pub mod scenario;

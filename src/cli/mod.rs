@@ -11,6 +11,7 @@ mod availability;
 pub mod exit;
 mod import;
 mod picture;
+mod place;
 mod plan;
 mod review_cmd;
 mod write;
@@ -203,6 +204,45 @@ pub enum Command {
         out: Vec<String>,
         #[arg(long, value_enum, default_value_t = plan::PlanFormat::Human)]
         format: plan::PlanFormat,
+    },
+    /// Where C new devices fit: rack, U position and the feed of each PSU,
+    /// so that no element exceeds its limit in the base state or after any
+    /// single event and no finding gets worse; with --service, spread over
+    /// failure domains as members of the service.
+    Place {
+        /// The layout file (.ron or .json).
+        file: PathBuf,
+        /// Each device's draw in watts.
+        #[arg(long, value_name = "W", value_parser = parse_watts)]
+        draw: f64,
+        /// PSUs per device, spread over the rack's two most independent feeds.
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        psus: u32,
+        /// PSUs a device needs to run.
+        #[arg(long, value_name = "K", default_value_t = 1)]
+        psus_needed: u32,
+        /// Height of each device in rack units.
+        #[arg(long, value_name = "U", default_value_t = 1)]
+        height: u32,
+        /// How many devices.
+        #[arg(long, value_name = "C", default_value_t = 1)]
+        count: u32,
+        /// Make the devices members of this service (added to its first
+        /// AtLeast or Any entry) and spread them over failure domains.
+        #[arg(long, value_name = "S")]
+        service: Option<String>,
+        #[arg(long, value_enum, default_value_t = place::Kind::Server)]
+        kind: place::Kind,
+        /// Place during a maintenance window with this element out of
+        /// service. Repeatable.
+        #[arg(long = "out", value_name = "ID")]
+        out: Vec<String>,
+        #[arg(long, value_enum, default_value_t = plan::PlanFormat::Human)]
+        format: plan::PlanFormat,
+        /// Write the layout with the devices added to OUT (RON, written
+        /// atomically, never over FILE).
+        #[arg(long, value_name = "OUT")]
+        apply: Option<PathBuf>,
     },
     /// Write the layout in another format: an Open-PSA MEF fault tree for
     /// reliability tools (SCRAM, XFTA), or the layout itself as JSON.
@@ -492,6 +532,33 @@ fn dispatch(cli: Cli) -> Result<Outcome, Failure> {
             out,
             format,
         } => plan::headroom(&file, &racks, stranded_below, &out, format),
+        Command::Place {
+            file,
+            draw,
+            psus,
+            psus_needed,
+            height,
+            count,
+            service,
+            kind,
+            out,
+            format,
+            apply,
+        } => place::place(
+            &file,
+            &crate::plan::place::Request {
+                draw_w: draw,
+                psus,
+                psus_needed,
+                height_u: height,
+                count,
+                service,
+                kind: kind.into(),
+            },
+            &out,
+            format,
+            apply.as_deref(),
+        ),
         Command::Export {
             file,
             format: format @ (ExportFormat::Dot | ExportFormat::Svg),

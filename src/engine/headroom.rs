@@ -182,8 +182,8 @@ fn rack_feeds(a: &Analysis, rack: usize) -> Vec<NodeId> {
 }
 
 /// The base-state path of a feed: the feed and every element its load
-/// runs through.
-fn base_path(a: &Analysis, feed: NodeId) -> Vec<NodeId> {
+/// runs through (a placement's failure domain reads it too).
+pub fn base_path(a: &Analysis, feed: NodeId) -> Vec<NodeId> {
     let mut p = Paths::new();
     p.add(&a.base_flow, &a.base.live, feed, 1.0);
     p.shares.into_iter().map(|(n, _)| n).collect()

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod md_escape;
 pub mod mef;
 pub mod path;
+pub mod place;
 pub mod review;
 pub mod sarif;
 pub mod window;
