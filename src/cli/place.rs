@@ -66,9 +66,7 @@ pub fn place(
         PlanFormat::Json => report::place::json(&answer, req, out_ids),
     };
     if let (Answer::Placed(p), Some(path)) = (&answer, apply) {
-        let (ron, _) =
-            engine::reload(&p.layout, &path.display().to_string()).map_err(Failure::Refused)?;
-        super::write::write_atomically(path, ron.as_bytes()).map_err(|error| {
+        super::write::write_atomically(path, p.text.as_bytes()).map_err(|error| {
             Failure::WriteFile {
                 path: path.to_path_buf(),
                 error,

@@ -165,7 +165,7 @@ fn slack(limit_w: f64, load_w: f64) -> f64 {
 
 /// A rack's candidate feeds: the PDUs placed in it, then the feeds its
 /// devices' PSUs use, in order of first use, without repeats.
-fn rack_feeds(a: &Analysis, rack: usize) -> Vec<NodeId> {
+pub fn rack_feeds(a: &Analysis, rack: usize) -> Vec<NodeId> {
     let g = &a.graph;
     let info = &a.racks.racks[rack];
     let mut feeds: Vec<NodeId> = info.pdus.clone();

@@ -87,8 +87,10 @@ pub struct Proposal {
     pub not_achieved: Vec<String>,
     /// Racks set aside by the exact check, with why.
     pub set_aside: Vec<(String, String)>,
-    /// The layout with the devices added.
+    /// The layout with the devices added, and as `--apply` writes it
+    /// (the one RON writer's text, read back and checked).
     pub layout: Layout,
+    pub text: String,
 }
 
 /// Why nothing was proposed.
@@ -490,9 +492,18 @@ pub fn place(loaded: &Loaded, out: &[String], req: &Request) -> Result<Answer, R
     let layout = &loaded.layout;
     validate(layout, req)?;
     let service = req.service.as_deref();
-    let before = verify::judge(loaded, out, service);
+    let mut before = verify::judge(loaded, out, service, false);
+    let h = headroom::headroom(&before.analysis, layout);
+    // Headroom holds every rated element's failover load already.
+    before.loads = h
+        .elements
+        .iter()
+        .map(|e| {
+            let id = before.analysis.graph.id(e.node).to_string();
+            (id, (e.limit_w, e.load_w, e.failover_load_w))
+        })
+        .collect();
     let a = &before.analysis;
-    let h = headroom::headroom(a, layout);
     let (cands, mut refused) = candidates(a, &h.racks, layout, req);
     let members: Vec<String> = service
         .and_then(|s| layout.services.iter().find(|x| x.id == s))
@@ -507,27 +518,48 @@ pub fn place(loaded: &Loaded, out: &[String], req: &Request) -> Result<Answer, R
     let mut aside: HashSet<usize> = HashSet::default();
     let mut set_aside: Vec<(String, String)> = Vec::new();
     let mut most = 0;
+    let ctx = Attempt {
+        loaded,
+        out,
+        req,
+        ids: &ids,
+        before: &before,
+    };
     for _ in 0..MAX_ROUNDS {
         let chosen = choose(layout, &cands, &aside, req, (&holding, &member_paths));
         most = most.max(chosen.len() as u32);
         if chosen.len() < req.count as usize {
             break;
         }
-        let with = applied(layout, &a.graph, &cands, &chosen, &ids, req);
-        let (_, reloaded) = reload(&with, &loaded.source.name)?;
-        let after = verify::judge(&reloaded, out, service);
-        let mut inherent = Vec::new();
-        let problems = verify::problems(&before, &after, &ids, &mut inherent);
-        if problems.is_empty() {
-            return Ok(Answer::Placed(Box::new(proposal(
-                layout, a, &cands, &chosen, &ids, req, &before, &after, with, inherent, set_aside,
-            ))));
-        }
-        let blamed = blame(a, layout, &cands, &chosen, &ids, &problems);
-        for (rack, why) in blamed {
-            if aside.insert(rack) {
-                set_aside.push((layout.racks[rack].id.clone(), why));
+        match ctx.attempt(&cands, &chosen, &set_aside)? {
+            Ok(p) => return Ok(Answer::Placed(p)),
+            Err(problems) => {
+                for (rack, why) in blame(a, &cands, &chosen, &ids, &problems) {
+                    if aside.insert(rack) {
+                        set_aside.push((layout.racks[rack].id.clone(), why));
+                    }
+                }
             }
+        }
+    }
+    // The racks' other feeds: when the two most independent cannot take
+    // the devices, another pair (or another single feed) may. Each is
+    // checked exactly, so only a few are tried.
+    let others = other_cordings(a, &h.racks, layout, req);
+    for alt in others.into_iter().take(FALLBACK_TRIES) {
+        let one = [alt];
+        let chosen = choose(
+            layout,
+            &one,
+            &HashSet::default(),
+            req,
+            (&holding, &member_paths),
+        );
+        if chosen.len() < req.count as usize {
+            continue;
+        }
+        if let Ok(p) = ctx.attempt(&one, &chosen, &set_aside)? {
+            return Ok(Answer::Placed(p));
         }
     }
     refused.extend(set_aside);
@@ -538,12 +570,121 @@ pub fn place(loaded: &Loaded, out: &[String], req: &Request) -> Result<Answer, R
     }))
 }
 
+/// How many other cordings are checked exactly when the preferred ones
+/// fail: enough for every pair of a small hall's racks, bounded for a
+/// large one (where the preferred feeds are the answer or nothing is).
+const FALLBACK_TRIES: usize = 64;
+
+/// What every exact check of a choice reads.
+struct Attempt<'a> {
+    loaded: &'a Loaded,
+    out: &'a [String],
+    req: &'a Request,
+    ids: &'a [String],
+    before: &'a verify::Judged,
+}
+
+impl Attempt<'_> {
+    /// Apply `chosen` and check it exactly: the proposal, or what it
+    /// makes worse.
+    fn attempt(
+        &self,
+        cands: &[Candidate],
+        chosen: &[(usize, u32)],
+        set_aside: &[(String, String)],
+    ) -> Result<Result<Box<Proposal>, Vec<Problem>>, Refusal> {
+        let layout = &self.loaded.layout;
+        let a = &self.before.analysis;
+        let with = applied(layout, &a.graph, cands, chosen, self.ids, self.req);
+        let (text, reloaded) = reload(&with, &self.loaded.source.name)?;
+        let after = verify::judge(&reloaded, self.out, self.req.service.as_deref(), true);
+        let mut inherent = Vec::new();
+        let problems = verify::problems(self.before, &after, self.ids, &mut inherent);
+        if !problems.is_empty() {
+            return Ok(Err(problems));
+        }
+        let mut p = proposal(
+            layout,
+            a,
+            cands,
+            chosen,
+            self.ids,
+            self.req,
+            self.before,
+            &after,
+            with,
+            inherent,
+            set_aside.to_vec(),
+        );
+        p.text = text;
+        // A hall's analyses are large and the answer is out: freeing
+        // them is work nobody waits for (as `check` skips it).
+        std::mem::forget((after, reloaded));
+        Ok(Ok(Box::new(p)))
+    }
+}
+
+/// Every cording of every rack with room other than the preferred one:
+/// each other pair of its feeds (two PSUs or more), or each other feed
+/// (one PSU), in rack and feed order. Their headroom is unknown (the
+/// engine computes the preferred one's), so the exact check decides.
+fn other_cordings(
+    a: &Analysis,
+    h: &[RackHeadroom],
+    layout: &Layout,
+    req: &Request,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for r in h {
+        if headroom::free_slot(layout, r.rack, req.height_u).is_none() {
+            continue;
+        }
+        let feeds = headroom::rack_feeds(a, r.rack);
+        let mut cordings: Vec<Vec<NodeId>> = Vec::new();
+        if req.psus >= 2 {
+            for i in 0..feeds.len() {
+                for j in i + 1..feeds.len() {
+                    let pair = [feeds[i], feeds[j]];
+                    let preferred = r.feeds.len() == 2
+                        && r.feeds.contains(&pair[0])
+                        && r.feeds.contains(&pair[1]);
+                    if !preferred {
+                        cordings.push((0..req.psus as usize).map(|k| pair[k % 2]).collect());
+                    }
+                }
+            }
+        } else {
+            for &f in &feeds {
+                if Some(f) != r.single_feed {
+                    cordings.push(vec![f]);
+                }
+            }
+        }
+        for feeds in cordings {
+            let mut domain: Vec<NodeId> = feeds
+                .iter()
+                .flat_map(|&f| headroom::base_path(a, f))
+                .collect();
+            domain.sort_unstable();
+            domain.dedup();
+            out.push(Candidate {
+                rack: r.rack,
+                feeds,
+                // Not estimated: NaN never fails the estimate's test.
+                headroom_w: f64::NAN,
+                limited_by: None,
+                domain,
+            });
+        }
+    }
+    out
+}
+
 /// The racks to set aside for `problems`: those holding a new device a
 /// problem names, else the chosen rack with the least headroom whose
 /// paths run through an element it names, else the last rack chosen.
 fn blame(
     a: &Analysis,
-    layout: &Layout,
     cands: &[Candidate],
     chosen: &[(usize, u32)],
     ids: &[String],
@@ -579,7 +720,6 @@ fn blame(
             out.push((cands[i].rack, p.message.clone()));
         }
     }
-    let _ = layout;
     out
 }
 
@@ -663,6 +803,7 @@ fn proposal(
         not_achieved,
         set_aside,
         layout: with,
+        text: String::new(),
     }
 }
 

@@ -29,29 +29,39 @@ pub(super) struct Judged {
 }
 
 /// Analyse `loaded` with `out` (ids) out of service; `service` is the
-/// service whose cut sets matter, if any.
-pub(super) fn judge(loaded: &Loaded, out: &[String], service: Option<&str>) -> Judged {
+/// service whose cut sets matter, if any. Without `with_loads` the loads
+/// are left empty for the caller to fill (from a headroom it computes
+/// anyway, which holds the same failover loads).
+pub(super) fn judge(
+    loaded: &Loaded,
+    out: &[String],
+    service: Option<&str>,
+    with_loads: bool,
+) -> Judged {
     let layout = &loaded.layout;
     let graph = Graph::build(layout);
     let out_nodes: Vec<NodeId> = out.iter().filter_map(|id| graph.node(id)).collect();
     let analysis = Analysis::out_of_service(layout, graph, &out_nodes);
     let findings = findings::check(loaded, &analysis);
     let g = &analysis.graph;
-    let limits = headroom::limits(g, layout.policy.continuous_load_pct);
-    let failover = headroom::failover_loads(&analysis);
-    let start = g.power.start;
-    let loads = g
-        .power
-        .clone()
-        .filter(|&n| limits[(n - start) as usize].is_finite())
-        .map(|n| {
-            let k = (n - start) as usize;
-            (
-                g.id(n).to_string(),
-                (limits[k], analysis.base_flow.load(n), failover[k].0),
-            )
-        })
-        .collect();
+    let loads = if with_loads {
+        let limits = headroom::limits(g, layout.policy.continuous_load_pct);
+        let failover = headroom::failover_loads(&analysis);
+        let start = g.power.start;
+        g.power
+            .clone()
+            .filter(|&n| limits[(n - start) as usize].is_finite())
+            .map(|n| {
+                let k = (n - start) as usize;
+                (
+                    g.id(n).to_string(),
+                    (limits[k], analysis.base_flow.load(n), failover[k].0),
+                )
+            })
+            .collect()
+    } else {
+        HashMap::default()
+    };
     let (singles, doubles) = match service.and_then(|s| g.node(s)) {
         Some(s) => service_cuts(&analysis, s),
         None => (Vec::new(), Vec::new()),

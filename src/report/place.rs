@@ -16,7 +16,10 @@ fn watts(w: f64) -> Value {
 }
 
 fn w_text(w: f64) -> String {
-    if w.is_finite() {
+    if w.is_nan() {
+        // Another pair of the rack's feeds, checked exactly, not estimated.
+        "checked".to_string()
+    } else if w.is_finite() {
         format!("{w:.0} W")
     } else {
         "unlimited".to_string()

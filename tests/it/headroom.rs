@@ -191,7 +191,10 @@ fn headroom_command_prints_json_markdown_and_stranded_racks() {
 
 /// Every single event of a layout, as the sets of ids it fails (a short's
 /// trip found from `base`).
-fn events(f: &Findings<'_>, base: &HashMap<String, bool>) -> Vec<(String, HashSet<String>)> {
+pub(crate) fn events(
+    f: &Findings<'_>,
+    base: &HashMap<String, bool>,
+) -> Vec<(String, HashSet<String>)> {
     let mut out = Vec::new();
     for p in &f.power {
         out.push((format!("fail {}", p.id()), [p.id().to_string()].into()));
@@ -215,10 +218,10 @@ fn events(f: &Findings<'_>, base: &HashMap<String, bool>) -> Vec<(String, HashSe
     out
 }
 
-type States = Vec<(String, HashMap<String, bool>, HashMap<String, f64>)>;
+pub(crate) type States = Vec<(String, HashMap<String, bool>, HashMap<String, f64>)>;
 
 /// The elements that trip on overload with nothing failed.
-fn base_trips(layout: &Layout) -> HashSet<String> {
+pub(crate) fn base_trips(layout: &Layout) -> HashSet<String> {
     let f = Findings::new(layout);
     f.cascade(&HashSet::new()).trips.into_iter().collect()
 }
@@ -228,7 +231,7 @@ fn base_trips(layout: &Layout) -> HashSet<String> {
 /// `tripped` out: a new device is judged against the base state as it is,
 /// overload trips included (a layout with an `overload` error has no
 /// better one).
-fn all_states(layout: &Layout, tripped: &HashSet<String>) -> States {
+pub(crate) fn all_states(layout: &Layout, tripped: &HashSet<String>) -> States {
     let f = Findings::new(layout);
     let live = f.o.evaluate(tripped);
     let base_load = f.loads(&live);
@@ -242,7 +245,7 @@ fn all_states(layout: &Layout, tripped: &HashSet<String>) -> States {
     out
 }
 
-fn random(seed: u64) -> Layout {
+pub(crate) fn random(seed: u64) -> Layout {
     let mut rng = Rng::new(seed ^ 0x4EAD_5003);
     let mut layout = random_layout(&mut rng);
     if rng.chance(70) {

@@ -34,6 +34,7 @@ mod netbox_server;
 mod oracle;
 mod paths;
 mod picture;
+mod place;
 mod properties;
 mod review;
 mod review_oracle;
