@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Time the whole `faultline check` process (release build) on generated
-# layouts of 100k and 1M devices, with peak memory, and `faultline gen`.
+# layouts of 100k and 1M devices, with peak memory, and `faultline gen`;
+# then `headroom` and `place --count 8 --service S` on each hall.
 #
 #   scripts/bench-check.sh            # 2,500 and 25,000 racks
 #   scripts/bench-check.sh 250 2500   # other sizes, in racks (40 devices each)
@@ -74,6 +75,29 @@ for racks in "${sizes[@]}"; do
     best_s=$(echo "$walls" | tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR == 1) print v[1]; else printf "%s/%s/%s", v[1], v[int((NR + 1) / 2)], v[NR] }')
     summary=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; print("%s/%s/%s" % (s["errors"], s["warnings"], s["notes"]))' "$dir/check.json" 2>/dev/null || echo "?")
     printf '%-9s %-7s %-7s %-8s %-16s %-10s %-8s %-5s %s\n' "$devices" "$racks" "$gen_s" "$mb" "$best_s" "$best_cpu" "$best_rss" "$status" "$summary"
+    # The planning commands on the same hall (issue 15): `headroom`
+    # against check's best wall time, and `place` of eight 2U servers for
+    # the first service the generator writes.
+    check_best=${best_s%%/*}
+    for cmd in headroom place; do
+        args=("$cmd" "$layout")
+        if [ "$cmd" = place ]; then
+            service=$(grep -m1 -o 'Service(id: "[^"]*"' "$layout" | cut -d'"' -f2)
+            args+=(--draw 300 --height 2 --count 8 --service "$service")
+        fi
+        walls="" best_cpu="" best_rss=""
+        for _ in $(seq "$RUNS"); do
+            read -r s rss _ cpu < <(measure "$dir/$cmd.out" "$bin" "${args[@]}")
+            walls="$walls $s"
+            if [ -z "$best_cpu" ] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then
+                best_cpu=$cpu
+            fi
+            if [ -z "$best_rss" ] || [ "$rss" -gt "$best_rss" ]; then best_rss=$rss; fi
+        done
+        best=$(echo "$walls" | tr ' ' '\n' | grep . | sort -g | head -1)
+        ratio=$(awk -v a="$best" -v b="$check_best" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "?" }')
+        printf '  %-9s best wall %s s (%s check), cpu %s s, peak %s MB\n' "$cmd" "$best" "$ratio" "$best_cpu" "$best_rss"
+    done
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (wall times need an idle machine; cpu = user + system)"
-echo "targets: check on 100k devices < 1 s and < 400 MB; on 1M devices < 10 s and < 3 GB (exit 1 means findings, not failure)"
+echo "targets: check on 100k devices < 1 s and < 400 MB; on 1M devices < 10 s and < 3 GB (exit 1 means findings, not failure); headroom on 1M < 2x check; place --count 8 --service S on 100k < 2 s"
