@@ -357,8 +357,9 @@ pub fn place(loaded: &Loaded, out: &[String], req: &Request) -> Result<Answer, R
     let layout = &loaded.layout;
     validate(layout, req)?;
     let service = req.service.as_deref();
-    let mut before = verify::judge(loaded, out, service, false);
-    let h = headroom::headroom(&before.analysis, layout);
+    let (mut before, h) = verify::judge_beside(loaded, out, service, false, |a| {
+        headroom::headroom(a, layout)
+    });
     // Headroom holds every rated element's failover load already.
     before.loads = h
         .elements

@@ -38,11 +38,33 @@ pub(super) fn judge(
     service: Option<&str>,
     with_loads: bool,
 ) -> Judged {
+    judge_beside(loaded, out, service, with_loads, |_| ()).0
+}
+
+/// [`judge`], running `beside` on the analysis at the same time as the
+/// findings (the placement's headroom pass: the two read the same
+/// analysis and nothing of each other).
+pub(super) fn judge_beside<T: Send>(
+    loaded: &Loaded,
+    out: &[String],
+    service: Option<&str>,
+    with_loads: bool,
+    beside: impl FnOnce(&Analysis) -> T + Send,
+) -> (Judged, T) {
     let layout = &loaded.layout;
     let graph = Graph::build(layout);
     let out_nodes: Vec<NodeId> = out.iter().filter_map(|id| graph.node(id)).collect();
     let analysis = Analysis::out_of_service(layout, graph, &out_nodes);
-    let findings = findings::check(loaded, &analysis);
+    let (findings, extra) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| beside(&analysis));
+        let findings = findings::check(loaded, &analysis);
+        (
+            findings,
+            other
+                .join()
+                .expect("the work beside the findings does not panic"),
+        )
+    });
     let g = &analysis.graph;
     let loads = if with_loads {
         let limits = headroom::limits(g, layout.policy.continuous_load_pct);
@@ -66,13 +88,16 @@ pub(super) fn judge(
         Some(s) => service_cuts(&analysis, s),
         None => (Vec::new(), Vec::new()),
     };
-    Judged {
-        analysis,
-        findings,
-        loads,
-        singles,
-        doubles,
-    }
+    (
+        Judged {
+            analysis,
+            findings,
+            loads,
+            singles,
+            doubles,
+        },
+        extra,
+    )
 }
 
 /// A service's minimal cut sets of one and two events, as text.
