@@ -143,10 +143,17 @@ const EPS_W: f64 = 1e-6;
 /// `inherent` findings are those the device asked for raises wherever it
 /// goes (`single-psu` when every PSU is needed): reported, never blamed
 /// on a place.
+///
+/// `exposed_by_design`: the new devices cannot be redundant (no spare
+/// PSU, or a window that takes one side out), so a finding about what
+/// feeds them that gains only them in its blast radius is what the
+/// request asks for, not what the place does; anything else it gains
+/// still counts.
 pub(super) fn problems(
     before: &Judged,
     after: &Judged,
     new_devices: &[String],
+    exposed_by_design: bool,
     inherent: &mut Vec<Finding>,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -179,7 +186,10 @@ pub(super) fn problems(
             Some(b) => {
                 let gained = match (pair_count(f), pair_count(b)) {
                     (Some(now), Some(was)) => now > was,
-                    _ => f.affected.iter().any(|id| !b.affected.contains(id)),
+                    _ => f.affected.iter().any(|id| {
+                        let expected = exposed_by_design && new_devices.contains(id);
+                        !(b.affected.contains(id) || expected)
+                    }),
                 };
                 !f.allowed && (b.allowed || stronger(f.severity, b.severity) || gained)
             }
