@@ -44,6 +44,15 @@ pub fn place(
     apply: Option<&Path>,
 ) -> Result<Outcome, Failure> {
     if let Some(path) = apply {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            return Err(Failure::refused(format!(
+                "--apply {}: the layout is written as RON (the project's one writer); name it .ron, or convert it after with `faultline export OUT --format json`",
+                path.display()
+            )));
+        }
         if super::write::same_file(path, file) {
             return Err(Failure::refused(format!(
                 "--apply {}: that is the layout being read; write the new layout to another file",

@@ -337,6 +337,13 @@ fn entry_text(n: &Need) -> String {
 /// writer, read back and validated, so what is judged is what is written.
 pub fn reload(layout: &Layout, name: &str) -> Result<(String, Loaded), Refusal> {
     let text = model::write_ron(layout);
+    // The text is RON whatever the input was: a `.json` name would have
+    // it read as JSON.
+    let name = match name.strip_suffix(".json") {
+        Some(stem) => format!("{stem}.ron"),
+        None => name.to_string(),
+    };
+    let name = name.as_str();
     let loaded = model::load_str(name, text.clone()).map_err(|e| {
         vec![format!(
             "the layout with the new devices does not load back: {}",

@@ -87,9 +87,45 @@ fn four_db_servers_on_the_demo_add_no_finding_and_no_single_point() {
         assert!(text.contains(&format!("\"{id}\"")), "{id} not written");
     }
     assert!(text.contains("AtLeast(2, [\"db-1\", \"db-2\", \"db-3\", \"db-4\""));
-    // Never over the input.
+    // Never over the input; RON only.
     let over = faultline(&["place", out_s, "--draw", "100", "--apply", out_s]);
     assert_eq!(over.code, 2, "{}", over.stderr);
+    let json_out = dir.join("out.json");
+    let as_json = faultline(&[
+        "place",
+        out_s,
+        "--draw",
+        "100",
+        "--apply",
+        json_out.to_str().unwrap(),
+    ]);
+    assert_eq!(as_json.code, 2, "{}", as_json.stderr);
+    assert!(
+        as_json.stderr.contains("written as RON"),
+        "{}",
+        as_json.stderr
+    );
+    // A JSON layout is placed into too (read as JSON, written as RON).
+    let demo_json = dir.join("demo.json");
+    let export = faultline(&[
+        "export",
+        "layouts/demo.ron",
+        "--format",
+        "json",
+        "-o",
+        demo_json.to_str().unwrap(),
+    ]);
+    assert_eq!(export.code, 0, "{}", export.stderr);
+    let from_json = faultline(&[
+        "place",
+        demo_json.to_str().unwrap(),
+        "--draw",
+        "200",
+        "--apply",
+        dir.join("from-json.ron").to_str().unwrap(),
+    ]);
+    assert_eq!(from_json.code, 0, "{}", from_json.stderr);
+    assert!(dir.join("from-json.ron").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
 
