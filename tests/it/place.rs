@@ -286,6 +286,27 @@ fn exceeds_after(layout: &Layout, with: &Layout, new: &HashSet<String>) -> Optio
     None
 }
 
+/// A single event that takes `service` down in `with` (liveness from
+/// scratch, every event of the universe, the new devices' own included)
+/// but did not in `layout`, while the service is up in `with` without
+/// it. Cut sets are liveness alone (README, `cuts`): no overload trips.
+fn new_single_point(layout: &Layout, with: &Layout, service: &str) -> Option<String> {
+    let tripped = HashSet::new();
+    let before: HashMap<String, bool> = all_states(layout, &tripped)
+        .into_iter()
+        .map(|(name, live, _)| (name, live[service]))
+        .collect();
+    let states = all_states(with, &tripped);
+    if !states[0].1[service] {
+        return None;
+    }
+    states
+        .iter()
+        .skip(1)
+        .find(|(name, live, _)| !live[service] && before.get(name).copied().unwrap_or(true))
+        .map(|(name, _, _)| name.clone())
+}
+
 fn findings_of(layout: &Layout) -> Vec<Finding> {
     let loaded = load_text(&faultline::model::write_ron(layout));
     findings::check(&loaded, &Analysis::new(&loaded.layout))
@@ -410,6 +431,14 @@ fn placements_hold_on_random_layouts_and_nothing_fits_agrees_with_brute_force() 
                 let before = findings_of(&layout);
                 if let Some(why) = worse(&before, &findings_of(&p.layout), &new) {
                     panic!("seed {seed}: placement {:?} makes worse: {why}", p.devices);
+                }
+                if let Some(s) = &service {
+                    if let Some(event) = new_single_point(&layout, &p.layout, s) {
+                        panic!(
+                            "seed {seed}: {event} now takes {s} down alone: {:?}",
+                            p.devices
+                        );
+                    }
                 }
             }
             Answer::NothingFits(_) if service.is_none() => {
