@@ -128,6 +128,8 @@ pub(super) fn slot(layout: &Layout, r: usize, height: u32, taken: &[(u32, u32)])
     let blocks = rack
         .devices
         .iter()
+        // A 0U device (height_u: 0) holds no unit.
+        .filter(|d| d.height_u > 0)
         .map(|d| (d.u, d.height_u))
         .chain(taken.iter().copied());
     let blocks: Vec<(u32, u32)> = blocks.collect();

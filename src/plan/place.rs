@@ -302,6 +302,10 @@ fn applied(
             needs: Vec::new(),
             roles: Vec::new(),
             allow: Vec::new(),
+            // Full depth on the front: it takes its units on both faces,
+            // so it never needs a half-depth partner's consent.
+            face: None,
+            full_depth: true,
         });
     }
     if let Some(s) = &req.service {

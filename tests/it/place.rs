@@ -355,6 +355,8 @@ fn device(id: &str, u: u32, feeds: &[String], draw_w: f64) -> Device {
         needs: vec![],
         roles: vec![],
         allow: vec![],
+        face: None,
+        full_depth: true,
     }
 }
 
@@ -369,7 +371,7 @@ fn brute_force_fits(layout: &Layout, draw_w: f64) -> Option<String> {
         let free = (1..=rack.height_u).find(|&u| {
             rack.devices
                 .iter()
-                .all(|d| u < d.u || d.u + d.height_u <= u)
+                .all(|d| d.height_u == 0 || u < d.u || d.u + d.height_u <= u)
         });
         let Some(u) = free else { continue };
         let feeds = rack_feeds(layout, r);
