@@ -356,7 +356,7 @@ pub fn reload(layout: &Layout, name: &str) -> Result<(String, Loaded), Refusal> 
     })?;
     if loaded.layout != *layout {
         return Err(vec![
-            "the layout holds data the RON writer does not write (reliability rates?), so the devices cannot be added without losing it".to_string(),
+            "the layout holds data the RON writer does not write back, so the devices cannot be added without losing it".to_string(),
         ]);
     }
     Ok((text, loaded))

@@ -67,7 +67,7 @@ pub(super) fn judge_beside<T: Send>(
     });
     let g = &analysis.graph;
     let loads = if with_loads {
-        let limits = headroom::limits(g, layout.policy.continuous_load_pct);
+        let limits = headroom::limits(g);
         let failover = headroom::failover_loads(&analysis);
         let start = g.power.start;
         g.power
