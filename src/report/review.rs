@@ -39,6 +39,9 @@ struct ChangedOut<'a> {
 #[derive(Serialize)]
 struct LoadOut<'a> {
     id: &'a str,
+    /// The load before and after, as `failover_load_w` gives its pair;
+    /// `before_w`/`after_w` stay for readers written before it.
+    load_w: BeforeAfter,
     before_w: f64,
     after_w: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,7 +53,7 @@ struct LoadOut<'a> {
     failover_load_w: BeforeAfter,
 }
 
-/// The failover load (headroom's `failover_load_w`) before and after.
+/// A wattage before and after the change.
 #[derive(Serialize)]
 struct BeforeAfter {
     before: f64,
@@ -120,6 +123,10 @@ pub fn diff_json(base: &Loaded, new: &Loaded, d: &Diff<'_>) -> String {
             .iter()
             .map(|m| LoadOut {
                 id: &m.id,
+                load_w: BeforeAfter {
+                    before: round1(m.before_w),
+                    after: round1(m.after_w),
+                },
                 before_w: round1(m.before_w),
                 after_w: round1(m.after_w),
                 capacity_w: m.capacity_w.map(round1),

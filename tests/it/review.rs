@@ -78,7 +78,20 @@ fn diff_lists_what_the_change_adds_and_resolves_and_nothing_for_the_moved_block(
     // Findings in the shape of `check --format json`, located in NEW.
     assert_eq!(added[1]["line"], 26);
     let resolved = v["resolved"].as_array().unwrap();
-    assert!(!resolved.is_empty());
+    // One block: the B side that looked redundant for backup-1, every
+    // event on it (the fix moves its second PSU to the A side).
+    assert_eq!(
+        ids(&v["resolved"]),
+        [
+            "false-redundancy utility-b fail utility-b",
+            "false-redundancy ups-b fail ups-b",
+            "false-redundancy panel-b fail panel-b",
+            "false-redundancy cb-b-r02 fail cb-b-r02",
+            "false-redundancy pdu-r02-b fail pdu-r02-b",
+        ],
+        "resolved: {:#}",
+        v["resolved"]
+    );
     assert!(
         resolved
             .iter()
@@ -110,6 +123,10 @@ fn diff_lists_what_the_change_adds_and_resolves_and_nothing_for_the_moved_block(
         .unwrap();
     assert_eq!(cb["before_w"], 200.0);
     assert_eq!(cb["after_w"], 700.0);
+    assert_eq!(
+        cb["load_w"],
+        serde_json::json!({"before": 200.0, "after": 700.0})
+    );
     assert_eq!(
         cb["failover_load_w"],
         serde_json::json!({"before": 400.0, "after": 1100.0})
