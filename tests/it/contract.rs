@@ -305,3 +305,62 @@ fn a_load_exactly_at_the_continuous_rating_is_not_above_it() {
     let found = check(&text("2.999"));
     assert_eq!(with_code(&found, "derating").len(), 1, "{found:#?}");
 }
+
+/// An element's own `continuous_load_pct` replaces the policy's for it:
+/// a 16 A breaker (3,680 W) carrying 2,760 W is 75%, under the policy's
+/// 80% but over its own 70%; `headroom`'s limit follows the same number.
+#[test]
+fn an_elements_own_continuous_load_limit_replaces_the_policys() {
+    let layout = |own: &str| {
+        format!(
+            r#"Layout(name: "limit", power: [Utility(id: "u"), Breaker(id: "cb", input: "u", rating_a: 16{own}), Breaker(id: "cb2", input: "u", rating_a: 16)],
+  racks: [Rack(id: "r1", devices: [
+    Device(id: "d", kind: Server, u: 1, draw_w: 2760, psus: [(feed: "cb")]),
+    Device(id: "e", kind: Server, u: 2, draw_w: 2760, psus: [(feed: "cb2")]),
+  ])],
+)"#
+        )
+    };
+    let policy_only = check(&layout(""));
+    assert!(with_code(&policy_only, "derating").is_empty());
+    let own = check(&layout(", continuous_load_pct: 70"));
+    let derating = with_code(&own, "derating");
+    assert_eq!(derating.len(), 1, "{own:#?}");
+    assert_eq!(
+        derating[0].subject, "cb",
+        "only the element with its own limit"
+    );
+    assert!(
+        derating[0]
+            .message
+            .contains("above the 70% continuous rating")
+    );
+    let path = write_layout("own-limit.ron", &layout(", continuous_load_pct: 70"));
+    let v = json(&faultline(&[
+        "headroom",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    let limit = |id: &str| {
+        v["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()["limit_w"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((limit("cb") - 3680.0 * 0.7).abs() < 0.1, "{}", limit("cb"));
+    assert!(
+        (limit("cb2") - 3680.0 * 0.8).abs() < 0.1,
+        "{}",
+        limit("cb2")
+    );
+    // A limit that is not a positive number is a located error.
+    let bad = write_layout("bad-limit.ron", &layout(", continuous_load_pct: -5"));
+    let run = faultline(&["check", bad.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("continuous_load_pct"), "{}", run.stderr);
+}
