@@ -112,10 +112,10 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
         Ats(id: "ats", inputs: ["grid", "gen"]),
         Ups(id: "ups-a", input: "ats", capacity_kw: 40, runtime_min: 10),
         Ups(id: "ups-b", input: "ats", capacity_kw: 40, runtime_min: 10),
-        Panel(id: "Panel-1", input: "ups-a"),
-        Panel(id: "Panel-2", input: "ups-b"),
+        Panel(id: "Panel 1", input: "ups-a"),
+        Panel(id: "Panel 2", input: "ups-b"),
     ],
-    services: [Service(id: "db", needs: [All(["db-01"])], critical: true)],
+    services: [Service(id: "db", needs: [All(["db 01"])], critical: true)],
 )"#,
     )
     .unwrap();
@@ -146,7 +146,7 @@ fn an_overlay_with_a_and_b_ups_changes_the_verdict() {
     // db-01 is dual-fed but rack 01's B feed trips when A is lost: its
     // service is a single point of failure on the A side.
     assert!(
-        verdict.contains(&("error".into(), "spof".into(), "Feed-A1".into())),
+        verdict.contains(&("error".into(), "spof".into(), "Feed A1".into())),
         "{verdict:?}"
     );
     // Each finding about a NetBox object carries the URL of its page in

@@ -45,23 +45,27 @@ impl Ids {
     }
 }
 
-/// A valid layout id from a NetBox name: letters, digits and `._:-` kept,
-/// anything else (a space, a `/`, which separates a device from its PSU)
-/// becomes `-`, runs of `-` fold into one.
+/// A valid layout id from a NetBox name: letters, digits, `._:-` and
+/// single spaces between words kept (so "Panel 1" stays "Panel 1"); runs
+/// of spaces fold into one; anything else (a `/`, which separates a
+/// device from its PSU, an accented letter) becomes `-`, runs of `-` fold
+/// into one.
 pub fn sanitize(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.trim().chars() {
         let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-') {
             c
+        } else if c.is_whitespace() {
+            ' '
         } else {
             '-'
         };
-        if !(c == '-' && out.ends_with('-')) {
+        if !(matches!(c, '-' | ' ') && out.ends_with(c)) {
             out.push(c);
         }
     }
     let out = out.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
-    let out = out.trim_end_matches('-');
+    let out = out.trim_end_matches(['-', ' ']);
     if out.is_empty() {
         "unnamed".to_string()
     } else {
@@ -81,12 +85,16 @@ mod tests {
     #[test]
     fn names_become_ids_and_stay_unique() {
         let mut ids = Ids::default();
-        assert_eq!(ids.take("Panel 1", "panel", 4), "Panel-1");
-        assert_eq!(ids.take("Panel 1", "panel", 9), "Panel-1.panel9");
-        assert_eq!(ids.take("Panel 1", "panel", 4), "Panel-1");
+        assert_eq!(ids.take("Panel 1", "panel", 4), "Panel 1");
+        assert_eq!(ids.take("Panel 1", "panel", 9), "Panel 1.panel9");
+        assert_eq!(ids.take("Panel 1", "panel", 4), "Panel 1");
         assert_eq!(ids.take("r07", "rack", 1), "r07");
         assert_eq!(ids.take("a/b", "device", 2), "a-b");
         assert_eq!(ids.take("  --", "device", 3), "unnamed");
+        assert_eq!(ids.take("Raum  Süd \t2 ", "rack", 5), "Raum S-d 2");
+        for id in ["Panel 1", "Panel 1.panel9", "a-b", "Raum S-d 2"] {
+            assert!(crate::model::validate::valid_id(id), "{id}");
+        }
         assert_eq!(ids.renamed().len(), 4);
     }
 }

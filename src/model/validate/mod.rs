@@ -91,10 +91,16 @@ fn show(v: f64) -> String {
     }
 }
 
+/// `[A-Za-z0-9][A-Za-z0-9._:-]*` with single spaces between words
+/// allowed (inventories name things "Panel 1"); never a leading,
+/// trailing or double space, so an id reads the same wherever it is
+/// printed.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
+        && !id.ends_with(' ')
+        && !id.contains("  ")
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-' | ' '))
 }
 
 impl<'a> Validator<'a> {
@@ -237,7 +243,7 @@ impl<'a> Validator<'a> {
         } else if id.is_empty() {
             "an id cannot be empty"
         } else {
-            "ids start with a letter or digit and use only letters, digits and . _ : -"
+            "ids start with a letter or digit and use only letters, digits, . _ : - and single spaces between words"
         };
         self.push(
             Code::BadValue,
