@@ -28,6 +28,11 @@ pub struct Model {
     /// How many blocks `check` groups the findings into (one per blast
     /// radius), so the pane counts them as every report does.
     pub blocks: usize,
+    /// What the findings pane shows: all, or one severity, or one code.
+    pub filter: FindingsFilter,
+    /// The pane's rows: the blocks of the findings the filter keeps, each
+    /// as indices into `findings` (grouped as `check` groups them).
+    pub rows: Vec<Vec<usize>>,
     /// Finding indices by the id they are about (subject or event).
     on_id: HashMap<String, Vec<usize>>,
 }
@@ -43,6 +48,8 @@ impl Model {
             window: None,
             counts: findings::Counts::default(),
             blocks: 0,
+            filter: FindingsFilter::default(),
+            rows: Vec::new(),
             findings: Vec::new(),
             on_id: HashMap::new(),
         };
@@ -89,6 +96,23 @@ impl Model {
         self.blocks = findings::groups::blocks(&found).len();
         self.findings = found;
         self.on_id = on_id;
+        self.refresh_rows();
+    }
+
+    /// Show only what `filter` keeps.
+    pub fn set_filter(&mut self, filter: FindingsFilter) {
+        self.filter = filter;
+        self.refresh_rows();
+    }
+
+    fn refresh_rows(&mut self) {
+        let filter = self.filter;
+        self.rows = findings::groups::block_indices(&self.findings, |f| filter.keeps(f));
+    }
+
+    /// The first finding of a row of the pane.
+    pub fn row_finding(&self, row: usize) -> Option<&Finding> {
+        self.rows.get(row).and_then(|r| self.findings.get(r[0]))
     }
 
     pub fn graph(&self) -> &crate::engine::Graph {
@@ -160,6 +184,40 @@ impl Model {
         match t {
             Target::Common(g) => Some(Event::Common(g)),
             Target::Node(n) => self.analysis.telling_event(n),
+        }
+    }
+}
+
+/// Which findings the pane shows: a severity, a code, or both (`None`:
+/// any).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FindingsFilter {
+    pub severity: Option<crate::diagnostic::Severity>,
+    pub code: Option<crate::code::Code>,
+}
+
+impl FindingsFilter {
+    pub fn keeps(&self, f: &Finding) -> bool {
+        self.severity.is_none_or(|s| f.severity == s && !f.allowed)
+            && self.code.is_none_or(|c| f.code == c)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.severity.is_some() || self.code.is_some()
+    }
+
+    /// "errors", "spof", "warnings of derating".
+    pub fn describe(&self) -> String {
+        let severity = self.severity.map(|s| match s {
+            crate::diagnostic::Severity::Error => "errors",
+            crate::diagnostic::Severity::Warning => "warnings",
+            crate::diagnostic::Severity::Note => "notes",
+        });
+        match (severity, self.code) {
+            (Some(s), Some(c)) => format!("{s} of {}", c.name()),
+            (Some(s), None) => s.to_string(),
+            (None, Some(c)) => c.name().to_string(),
+            (None, None) => "all".to_string(),
         }
     }
 }

@@ -41,6 +41,11 @@ pub enum Action {
     Why,
     SearchNext,
     SearchPrev,
+    /// Findings pane: show all, then only errors, warnings, notes.
+    FilterSeverity,
+    /// Findings pane: show only the code of the row under the cursor, or
+    /// all codes again.
+    FilterCode,
     Help,
     ToggleFail,
     ToggleShort,
@@ -178,6 +183,8 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('w')],                                A::Why,           FIND,      "why: power paths, where they meet, the cause of a loss",     Some("why")),
     normal(&[ch('n')],                                A::SearchNext,    FIND,      "next search match",                                          None),
     normal(&[ch('N')],                                A::SearchPrev,    FIND,      "previous search match",                                      None),
+    normal(&[ch('F')],                                A::FilterSeverity, FIND,     "findings: all, errors, warnings, notes (cycles)",            None),
+    normal(&[ch('C')],                                A::FilterCode,    FIND,      "findings: only this row's code / every code",                None),
     normal(&[ch('['), ch('<')],                       A::PrevRack,      FIND,      "previous rack",                                              None),
     normal(&[ch(']'), ch('>')],                       A::NextRack,      FIND,      "next rack",                                                  None),
     normal(&[ch('e')],                                A::ExpandAll,     FIND,      "expand every power element but the rack PDUs",               None),

@@ -56,7 +56,8 @@ impl App {
     /// Swap in a new model, keeping the selection, the expanded rows and
     /// the what-if events that still name something.
     pub fn replace_model(&mut self, loaded: Loaded) {
-        let new = Model::new(loaded);
+        let mut new = Model::new(loaded);
+        new.set_filter(self.model.filter);
         let old = std::mem::replace(&mut self.model, new);
         // Elements out for planned work stay out where they still exist.
         let out: Vec<_> = old
@@ -114,7 +115,7 @@ impl App {
         self.findings.cursor = self
             .findings
             .cursor
-            .min(self.model.findings.len().saturating_sub(1));
+            .min(self.model.rows.len().saturating_sub(1));
         self.radius = None;
         self.search = None;
         self.last_search = None;

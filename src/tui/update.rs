@@ -137,6 +137,8 @@ fn normal(app: &mut App, action: Action) {
         Action::Focus(p) => set_focus(app, p),
         Action::Search => app.start_search(),
         Action::Why => app.open_why(),
+        Action::FilterSeverity => filter_severity(app),
+        Action::FilterCode => filter_code(app),
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
         Action::Help => app.help = Some(0),
@@ -203,6 +205,47 @@ fn toggle_fail(app: &mut App) {
         Ok(e) => app.toggle_event(e),
         Err(msg) => app.say(msg, Tone::Warn),
     }
+}
+
+/// `F`: all findings, then only errors, warnings, notes, and all again.
+fn filter_severity(app: &mut App) {
+    use crate::diagnostic::Severity;
+    let mut filter = app.model.filter;
+    filter.severity = match filter.severity {
+        None => Some(Severity::Error),
+        Some(Severity::Error) => Some(Severity::Warning),
+        Some(Severity::Warning) => Some(Severity::Note),
+        Some(Severity::Note) => None,
+    };
+    set_filter(app, filter);
+}
+
+/// `C`: only the code of the findings row under the cursor, or every code.
+fn filter_code(app: &mut App) {
+    let mut filter = app.model.filter;
+    filter.code = match filter.code {
+        Some(_) => None,
+        None => match app.model.row_finding(app.findings.cursor) {
+            Some(f) => Some(f.code),
+            None => {
+                app.say("no findings row to take the code from", Tone::Warn);
+                return;
+            }
+        },
+    };
+    set_filter(app, filter);
+}
+
+fn set_filter(app: &mut App, filter: crate::tui::answers::FindingsFilter) {
+    app.model.set_filter(filter);
+    app.findings.cursor = 0;
+    app.findings.offset = 0;
+    let n = app.model.rows.len();
+    let rows = crate::wording::plural(n, "row", "rows");
+    app.say(
+        format!("findings: showing {} ({rows})", filter.describe()),
+        Tone::Info,
+    );
 }
 
 /// Take the selected element, device or PSU out of service for planned
@@ -339,7 +382,7 @@ fn move_by(app: &mut App, delta: isize) {
         }
         Pane::Findings => {
             let f = &mut app.findings;
-            f.cursor = clamp_add(f.cursor, delta, app.model.findings.len());
+            f.cursor = clamp_add(f.cursor, delta, app.model.rows.len());
             f.follow = true;
         }
         Pane::Inspector => {
@@ -442,7 +485,7 @@ fn activate(app: &mut App) {
 /// Jump to a finding's subject and preview its event; the second Enter on
 /// the same finding keeps the preview as a what-if event.
 fn open_finding(app: &mut App) {
-    let Some(f) = app.model.findings.get(app.findings.cursor) else {
+    let Some(f) = app.model.row_finding(app.findings.cursor) else {
         return;
     };
     let target = app.model.finding_target(f);
@@ -558,7 +601,7 @@ fn click(app: &mut App, pane: Pane, rect: Rect, y: u16) {
         }
         Pane::Findings => {
             let i = app.findings.offset + line;
-            if i >= app.model.findings.len() || app.reload_error.is_some() {
+            if i >= app.model.rows.len() || app.reload_error.is_some() {
                 return;
             }
             if i == app.findings.cursor {

@@ -226,13 +226,15 @@ fn services_cannot_fail_and_say_why() {
 #[test]
 fn findings_enter_jumps_and_previews_then_keeps() {
     let mut app = example();
-    let i = app
-        .model
-        .findings
-        .iter()
-        .position(|f| f.code == "spof" && f.event.is_some())
+    // The pane's rows are blocks, as `check` prints them.
+    let i = (0..app.model.rows.len())
+        .find(|&r| {
+            app.model
+                .row_finding(r)
+                .is_some_and(|f| f.code == "spof" && f.event.is_some())
+        })
         .expect("the example has a spof");
-    let subject = app.model.findings[i].subject.clone();
+    let subject = app.model.row_finding(i).unwrap().subject.clone();
     app.focus = Pane::Findings;
     app.findings.cursor = i;
     press(&mut app, KeyCode::Enter);

@@ -629,3 +629,45 @@ fn m_opens_a_maintenance_window_the_findings_follow_and_a_scenario_keeps() {
     assert_eq!(app.whatif.events.len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The findings pane works like `check`'s report: one row a block, and
+/// `F` / `C` narrow it to a severity or a code with the same counts as
+/// the blocks `check` prints.
+#[test]
+fn findings_filter_by_severity_and_code_with_checks_counts() {
+    let mut app = demo();
+    let human = crate::util::faultline(&["check", "layouts/demo.ron"]).stdout;
+    let printed = |prefix: &str| human.lines().filter(|l| l.starts_with(prefix)).count();
+    let blocks = ["error[", "warning[", "note["]
+        .iter()
+        .map(|p| printed(p))
+        .sum::<usize>();
+    assert_eq!(app.model.rows.len(), blocks, "one row a block");
+    press(&mut app, KeyCode::Char('F'));
+    assert_eq!(app.model.rows.len(), printed("error["));
+    let screen = text(&mut app, 200, 60);
+    assert!(screen.contains("showing errors"), "{screen}");
+    // Only the code of the row under the cursor.
+    let code = app.model.row_finding(0).unwrap().code;
+    press(&mut app, KeyCode::Char('C'));
+    assert_eq!(
+        app.model.rows.len(),
+        printed(&format!("error[{}]", code.name()))
+    );
+    assert!(
+        app.model
+            .rows
+            .iter()
+            .flatten()
+            .all(|&i| app.model.findings[i].code == code)
+    );
+    // C again: every code; F through warnings and notes back to all.
+    press(&mut app, KeyCode::Char('C'));
+    assert_eq!(app.model.rows.len(), printed("error["));
+    press(&mut app, KeyCode::Char('F'));
+    assert_eq!(app.model.rows.len(), printed("warning["));
+    press(&mut app, KeyCode::Char('F'));
+    assert_eq!(app.model.rows.len(), printed("note["));
+    press(&mut app, KeyCode::Char('F'));
+    assert_eq!(app.model.rows.len(), blocks);
+}

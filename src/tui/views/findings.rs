@@ -66,6 +66,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             title.push(Span::styled(text, style));
         }
     }
+    if app.model.filter.is_active() {
+        title.push(Span::styled(
+            format!(
+                " · showing {} ({} rows)",
+                app.model.filter.describe(),
+                app.model.rows.len()
+            ),
+            theme::dim(),
+        ));
+    }
     let b = block(app, Pane::Findings, title);
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -87,7 +97,24 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
     let height = inner.height as usize;
+    // One row a block, as `check` prints them: its first finding and how
+    // many say the same.
+    let total = app.model.rows.len();
+    if total == 0 {
+        f.render_widget(
+            Paragraph::new(format!(
+                "No {} findings. F cycles the severity shown, C the code (again: all).",
+                app.model.filter.describe()
+            ))
+            .style(theme::dim())
+            .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
     let l = &mut app.findings;
+    // The rows change under the cursor (a filter, a window, a reload).
+    l.cursor = l.cursor.min(total - 1);
     scroll_window(&mut l.offset, l.cursor, l.follow, height, total);
     l.follow = false;
     let (offset, cursor) = (l.offset, l.cursor);
@@ -98,7 +125,12 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .unwrap_or(0)
         + 1;
     for (line_no, i) in (offset..(offset + height).min(total)).enumerate() {
-        let fd = &app.model.findings[i];
+        let row = &app.model.rows[i];
+        let fd = &app.model.findings[row[0]];
+        let more = match row.len() {
+            1 => String::new(),
+            n => format!(" (+{} more, same blast radius)", n - 1),
+        };
         let sev = if fd.allowed {
             theme::dim()
         } else {
@@ -121,6 +153,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                     ratatui::style::Style::new()
                 },
             ),
+            Span::styled(more, theme::dim()),
         ]);
         super::list_row(f, inner, line_no, &line, i == cursor, focused);
     }
