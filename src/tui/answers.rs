@@ -206,7 +206,8 @@ impl FindingsFilter {
         self.severity.is_some() || self.code.is_some()
     }
 
-    /// "errors", "spof", "warnings of derating".
+    /// How the pane names it: a severity in words, a code by its name,
+    /// or both ("warnings of" a code).
     pub fn describe(&self) -> String {
         let severity = self.severity.map(|s| match s {
             crate::diagnostic::Severity::Error => "errors",
