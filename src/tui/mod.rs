@@ -76,6 +76,7 @@ impl std::fmt::Display for Refused {
 /// Open the TUI on `file`, or on the demo. Returns how the session ended
 /// (0 on quit, 128 + the signal, 1 when the terminal failed under it).
 pub fn run(file: Option<&Path>) -> Result<u8, Refused> {
+    let mut progress = Progress::new(file);
     let loaded = match file {
         Some(p) => model::load_path(p),
         None => demo(),
@@ -106,12 +107,9 @@ pub fn run(file: Option<&Path>) -> Result<u8, Refused> {
         None => Source::Builtin,
     };
     let devices: usize = loaded.layout.racks.iter().map(|r| r.devices.len()).sum();
-    if devices >= 20_000 {
-        // The sweep behind the findings takes seconds at this size; say why
-        // the screen has not appeared yet.
-        let _ = writeln!(io::stderr(), "faultline: analysing {devices} devices…");
-    }
+    progress.analysing(devices);
     let mut app = App::new(loaded, source);
+    progress.done();
     match run_terminal(&mut app) {
         Ok(code) => Ok(code),
         Err(e) => {
@@ -119,6 +117,56 @@ pub fn run(file: Option<&Path>) -> Result<u8, Refused> {
             // ended, as a session's other endings are.
             let _ = writeln!(io::stderr(), "faultline: terminal error: {e}");
             Ok(1)
+        }
+    }
+}
+
+/// The line on standard error while a large layout loads (before the
+/// screen can appear): what is being done and how long the last step
+/// took, redrawn in place. Quiet for small files and when standard error
+/// is not a terminal.
+struct Progress {
+    live: bool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    /// Files from this size (about 100k devices) take a second or more.
+    const LARGE_BYTES: u64 = 8 << 20;
+
+    fn new(file: Option<&Path>) -> Progress {
+        let size = file
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map_or(0, |m| m.len());
+        let live = size >= Self::LARGE_BYTES && io::stderr().is_terminal();
+        if let (true, Some(p)) = (live, file) {
+            let _ = write!(
+                io::stderr(),
+                "faultline: reading {} ({} MB)…",
+                p.display(),
+                size >> 20
+            );
+        }
+        Progress {
+            live,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    fn analysing(&mut self, devices: usize) {
+        if self.live {
+            let _ = write!(
+                io::stderr(),
+                "\r\x1b[2Kfaultline: read in {:.1} s; analysing {devices} devices and checking every single event…",
+                self.started.elapsed().as_secs_f64()
+            );
+            self.started = std::time::Instant::now();
+        }
+    }
+
+    fn done(&mut self) {
+        if self.live {
+            let _ = write!(io::stderr(), "\r\x1b[2K");
         }
     }
 }

@@ -671,3 +671,26 @@ fn findings_filter_by_severity_and_code_with_checks_counts() {
     press(&mut app, KeyCode::Char('F'));
     assert_eq!(app.model.rows.len(), blocks);
 }
+
+/// A large layout (40,000 devices, about 9 MB) says what it is doing on
+/// the terminal until the screen can appear: reading, then analysing.
+#[test]
+fn pty_a_large_file_shows_a_progress_line_while_it_loads() {
+    let dir = std::env::temp_dir().join(format!("faultline-i18-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("hall.ron");
+    let hall = crate::util::faultline(&["gen", "--racks", "1000", "--seed", "3"]);
+    assert_eq!(hall.code, 0, "{}", hall.stderr);
+    std::fs::write(&path, &hall.stdout).expect("write");
+    assert!(hall.stdout.len() >= 8 << 20, "{} bytes", hall.stdout.len());
+    let shown = path.to_str().expect("utf-8 path");
+    let (mut pty, mut child) =
+        spawn_sized_in_pty(env!("CARGO_BIN_EXE_faultline"), &[shown], 30, 120);
+    pty.expect("Power tree");
+    let raw = pty.raw_text();
+    assert!(raw.contains("faultline: reading "), "{raw:.300}");
+    assert!(raw.contains("analysing 40000 devices"), "{raw:.300}");
+    pty.send("q");
+    assert_eq!(wait_exit(&mut child, &mut pty), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}
