@@ -694,3 +694,25 @@ fn pty_a_large_file_shows_a_progress_line_while_it_loads() {
     assert_eq!(wait_exit(&mut child, &mut pty), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The inspector shows where an imported element came from: its name in
+/// the inventory and its page (the layout's `sources`).
+#[test]
+fn the_inspector_links_an_imported_element_to_its_inventory_page() {
+    let loaded = faultline::model::load_str(
+        "linked.ron",
+        r#"Layout(name: "linked", power: [Utility(id: "u"), Breaker(id: "Feed A.feed7", input: "u", rating_a: 16)],
+  racks: [Rack(id: "r1", devices: [Device(id: "db", kind: Server, u: 1, draw_w: 200, psus: [(feed: "Feed A.feed7")])])],
+  sources: [Source(id: "Feed A.feed7", url: "https://nb.example/dcim/power-feeds/7/", name: "Feed A")],
+)"#
+        .to_string(),
+    )
+    .expect("valid");
+    let mut app = faultline::tui::App::new(loaded, faultline::tui::Source::Builtin);
+    search(&mut app, "Feed A.feed7");
+    let screen = text(&mut app, 200, 50);
+    assert!(
+        screen.contains("inventory: \"Feed A\" https://nb.example/dcim/power-feeds/7/"),
+        "{screen}"
+    );
+}

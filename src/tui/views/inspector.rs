@@ -188,6 +188,19 @@ fn location(app: &App, id: &str, out: &mut Vec<Line<'static>>) {
             theme::dim(),
         ));
     }
+    // Where it was imported from (the layout's `sources`): its own name
+    // there when the id had to differ, and its page.
+    if let Some(s) = app.model.loaded.layout.sources.iter().find(|s| s.id == id) {
+        let name = s
+            .name
+            .as_deref()
+            .map(|n| format!("\"{n}\" "))
+            .unwrap_or_default();
+        out.push(Line::styled(
+            format!("inventory: {name}{}", s.url),
+            theme::dim(),
+        ));
+    }
 }
 
 fn num(x: f64) -> String {
