@@ -712,3 +712,56 @@ fn a_generated_10k_device_site_imports_over_many_pages_with_a_progress_line() {
     assert!(raw.contains("reading power ports: "), "{raw}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A virtual chassis becomes a service up while any of its members is,
+/// said as an assumption; a member that is not imported is left out.
+#[test]
+fn a_virtual_chassis_becomes_a_service_of_its_members() {
+    let mut fake = lab();
+    for d in fake.lists.get_mut("dcim/devices").unwrap().iter_mut() {
+        if [200, 201, 203].contains(&d["id"].as_u64().unwrap()) {
+            d["virtual_chassis"] = json!({"id": 5, "name": "core stack"});
+        }
+    }
+    let url = fake.serve();
+    let run = import(&url, &["--site", "lab"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let layout = load_text(&run.stdout).layout;
+    assert_eq!(layout.services.len(), 1, "{:?}", layout.services);
+    let s = &layout.services[0];
+    assert_eq!(s.id, "core stack");
+    assert_eq!(
+        s.needs,
+        [faultline::model::format::Need::Any(vec![
+            "db 1".into(),
+            "web-1".into()
+        ])],
+        "the unracked member (loose) is not imported"
+    );
+    assert!(
+        run.stderr.contains(
+            "virtual chassis made services, up while any member is: core stack (2 members)"
+        ),
+        "{}",
+        run.stderr
+    );
+    // It is a service like any other: failing both members takes it down.
+    let path = std::env::temp_dir().join(format!("faultline-vc-{}.ron", std::process::id()));
+    std::fs::write(&path, &run.stdout).unwrap();
+    let trip = faultline(&[
+        "trip",
+        path.to_str().unwrap(),
+        "db 1",
+        "web-1",
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&trip.stdout).unwrap();
+    assert_eq!(
+        v["down"]["services"],
+        json!(["core stack"]),
+        "{}",
+        trip.stdout
+    );
+    std::fs::remove_file(&path).ok();
+}

@@ -14,7 +14,8 @@ use super::api::{Device, Inventory, Peer, PowerFeed, PowerOutlet, PowerPort};
 use super::ids::Ids;
 use crate::import::Report;
 use crate::model::format::{
-    Device as LayoutDevice, DeviceKind, Face, Layout, Policy, PowerElement, Psu, Rack, Source,
+    Device as LayoutDevice, DeviceKind, Face, Layout, Need, Policy, PowerElement, Psu, Rack,
+    Service, Source,
 };
 
 /// The draw of a device whose power ports state none, in watts.
@@ -228,6 +229,9 @@ pub fn map(inv: &Inventory) -> Mapped {
     let mut racks: Vec<&super::api::Rack> = inv.racks.iter().collect();
     racks.sort_by_key(|r| r.id);
     let mut rack_devices: BTreeMap<u64, Vec<LayoutDevice>> = BTreeMap::new();
+    // Virtual chassis (a switch stack acting as one): NetBox id -> its
+    // name and the layout ids of its members.
+    let mut chassis: BTreeMap<u64, (String, Vec<String>)> = BTreeMap::new();
     let mut draws_assumed = Vec::new();
     for d in devices.iter().filter(|d| !is_pdu(d.id)) {
         let name = device_name(d);
@@ -321,6 +325,18 @@ pub fn map(inv: &Inventory) -> Mapped {
         let u = position.map_or(0, |p| (p.floor() as u32).max(1));
         let device_id = ids.take(&name, "device", d.id);
         source(&device_id, &d.url, &name);
+        if let Some(vc) = &d.virtual_chassis {
+            let vc_name = vc
+                .name
+                .clone()
+                .or_else(|| vc.display.clone())
+                .unwrap_or_else(|| format!("chassis {}", vc.id));
+            chassis
+                .entry(vc.id)
+                .or_insert_with(|| (vc_name, Vec::new()))
+                .1
+                .push(device_id.clone());
+        }
         for (psu, url, port) in psu_sources {
             source(&format!("{device_id}/{psu}"), url, &port);
         }
@@ -399,6 +415,32 @@ pub fn map(inv: &Inventory) -> Mapped {
     }
     sources.retain(|s| kept.contains(&s.id));
 
+    // A virtual chassis becomes a service that is up while any of its
+    // members is (a stack carries on with one switch), so what needs the
+    // stack can say so in an --upstream overlay.
+    let mut services = Vec::new();
+    let mut chassis_assumed = Vec::new();
+    for (vc_id, (vc_name, members)) in chassis {
+        let members: Vec<String> = members.into_iter().filter(|m| kept.contains(m)).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let id = ids.take(&vc_name, "service", vc_id);
+        chassis_assumed.push(format!("{id} ({} members)", members.len()));
+        services.push(Service {
+            id,
+            needs: vec![Need::Any(members)],
+            critical: false,
+            role: None,
+            observes: None,
+            allow: vec![],
+        });
+    }
+    report.assumed(
+        "virtual chassis made services, up while any member is",
+        chassis_assumed,
+    );
+
     report.count("sites", inv.sites.len());
     report.count("power panels", panels.len());
     report.count("power feeds", feeds.len());
@@ -436,7 +478,7 @@ pub fn map(inv: &Inventory) -> Mapped {
             policy: Policy::default(),
             power,
             racks: layout_racks,
-            services: vec![],
+            services,
             common_causes: vec![],
             rates: vec![],
             sources,
