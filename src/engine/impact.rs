@@ -29,6 +29,15 @@ pub enum NodeState {
     Out,
 }
 
+/// What a rack holds in an outcome: see [`Outcome::rack_summary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RackSummary {
+    pub worst: NodeState,
+    pub down: u32,
+    pub degraded: u32,
+    pub devices: u32,
+}
+
 impl NodeState {
     pub fn is_down(self) -> bool {
         matches!(
@@ -190,6 +199,33 @@ impl Outcome {
             .get(n as usize)
             .copied()
             .unwrap_or(NodeState::Live)
+    }
+
+    /// A rack's state at a glance (the hall map): how many of its devices
+    /// are down and degraded, and the worst state among them (down, then
+    /// degraded, else live).
+    pub fn rack_summary(&self, rack: &super::RackInfo) -> RackSummary {
+        let mut s = RackSummary {
+            worst: NodeState::Live,
+            down: 0,
+            degraded: 0,
+            devices: rack.len,
+        };
+        for d in rack.devices() {
+            match self.state(d) {
+                NodeState::Degraded => s.degraded += 1,
+                st if st.is_down() => s.down += 1,
+                _ => {}
+            }
+        }
+        s.worst = if s.down > 0 {
+            NodeState::Down
+        } else if s.degraded > 0 {
+            NodeState::Degraded
+        } else {
+            NodeState::Live
+        };
+        s
     }
 
     /// A hidden k-of-n gate's state from its inputs' states: down with

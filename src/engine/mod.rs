@@ -22,7 +22,7 @@ pub mod reliability;
 pub use cascade::{Trip, WhatIf};
 pub use events::{Event, EventRef};
 pub use graph::{Graph, NodeId, NodeKind};
-pub use impact::{Added, ByKind, Marginal, NodeState, Outcome};
+pub use impact::{Added, ByKind, Marginal, NodeState, Outcome, RackSummary};
 pub use liveness::{BaseState, Scenario};
 pub use load::Flow;
 pub use racks::{RackIndex, RackInfo};

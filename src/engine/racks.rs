@@ -23,6 +23,39 @@ impl RackInfo {
         self.first_device..self.first_device + self.len
     }
 
+    /// What the rack's devices draw, as the layout states it (watts).
+    pub fn draw_w(&self, g: &Graph) -> f64 {
+        self.devices().map(|d| g.draw_w(d)).sum()
+    }
+
+    /// The rack's power budget: after one side fails the other carries
+    /// the whole rack, so it is the tightest continuous limit (capacity ×
+    /// its `continuous_load_pct`) on any placed PDU's feed chain (the PDU
+    /// and the elements above it while each has a single input, such as
+    /// its breaker). `None` when nothing on those chains is rated.
+    pub fn budget_w(&self, g: &Graph) -> Option<f64> {
+        let limit = |n: NodeId| g.capacity_w(n) * g.continuous_load_pct(n) / 100.0;
+        self.pdus
+            .iter()
+            .map(|&pdu| {
+                let mut tightest = limit(pdu);
+                let mut n = pdu;
+                // A chain is no longer than the number of power elements.
+                for _ in 0..g.power.len() {
+                    match g.inputs(n) {
+                        [only] if g.is_power(*only) => {
+                            n = *only;
+                            tightest = tightest.min(limit(n));
+                        }
+                        _ => break,
+                    }
+                }
+                tightest
+            })
+            .filter(|w| w.is_finite())
+            .reduce(f64::min)
+    }
+
     /// The letter of a feed in this rack: A for its first PDU and so on.
     pub fn feed_letter(&self, feed: NodeId) -> Option<char> {
         let i = self.pdus.iter().position(|&p| p == feed)?;

@@ -102,6 +102,14 @@ impl Areas {
     }
 }
 
+/// The hall map's cursor: a position in [`App::map_order`], and how many
+/// cells the last drawing put on a line (for up and down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HallMap {
+    pub cursor: usize,
+    pub per_line: usize,
+}
+
 /// A scrolled list: cursor, first row shown, and whether the next draw
 /// should scroll the cursor into view.
 #[derive(Debug, Clone, Copy, Default)]
@@ -135,6 +143,8 @@ pub struct App {
     /// The last accepted search, for `n` / `N`.
     pub(super) last_search: Option<(String, Vec<Target>, usize)>,
     pub help: Option<u16>,
+    /// The hall map (`H`): the rack under its cursor, in map order.
+    pub map: Option<HallMap>,
     /// The why panel (`w`): its title, its lines and how far it is
     /// scrolled. It shares the help's keys.
     pub why: Option<WhyPanel>,
@@ -193,6 +203,7 @@ impl App {
             search: None,
             last_search: None,
             help: None,
+            map: None,
             why: None,
             message: None,
             reload_error: None,
@@ -589,6 +600,58 @@ impl App {
                 self.select(Target::Node(d), NONE);
             }
         }
+    }
+
+    /// The racks in hall-map order: grouped by row, rows in the order
+    /// they first appear, racks in file order within a row.
+    pub fn map_order(&self) -> Vec<usize> {
+        let racks = self.model.racks();
+        let mut rows: Vec<&Option<String>> = Vec::new();
+        for r in racks {
+            if !rows.contains(&&r.row) {
+                rows.push(&r.row);
+            }
+        }
+        let mut order = Vec::with_capacity(racks.len());
+        for row in rows {
+            order.extend((0..racks.len()).filter(|&i| &racks[i].row == row));
+        }
+        order
+    }
+
+    /// `H`: open the hall map on the current rack.
+    pub fn open_map(&mut self) {
+        if self.model.racks().is_empty() {
+            self.say("this layout has no racks", Tone::Info);
+            return;
+        }
+        let order = self.map_order();
+        let cursor = self
+            .rack
+            .and_then(|r| order.iter().position(|&i| i == r))
+            .unwrap_or(0);
+        self.map = Some(HallMap {
+            cursor,
+            per_line: 1,
+        });
+    }
+
+    /// Enter on the map: show that rack (its top device selected) and
+    /// close the map.
+    pub fn map_choose(&mut self) {
+        let Some(m) = self.map.take() else { return };
+        let order = self.map_order();
+        let Some(&r) = order.get(m.cursor) else {
+            return;
+        };
+        self.rack = Some(r);
+        self.rack_offset = 0;
+        self.rack_follow = true;
+        if let Some(&d) = self.rack_devices_top_down().first() {
+            self.select(Target::Node(d), NONE);
+        }
+        let id = self.model.racks()[r].id.clone();
+        self.say(format!("rack {id}"), Tone::Info);
     }
 
     /// What kind a node is, for labels ("breaker", "PSU").

@@ -55,6 +55,8 @@ pub enum Action {
     /// back: a maintenance window, not a failure.
     ToggleOut,
     Undo,
+    /// Open the hall map: every rack as a cell, coloured by state.
+    HallMap,
     /// Save the what-if to the layout's scenario file / load it back.
     SaveScenario,
     LoadScenario,
@@ -81,6 +83,8 @@ pub enum Mode {
     Help,
     /// Asked "drop N what-if events? y/n" before quitting.
     Confirm,
+    /// The hall map is open.
+    Map,
 }
 
 /// A key with its modifiers. Shift is folded into the character for
@@ -137,6 +141,11 @@ const fn asked(keys: &'static [Key], action: Action, group: &'static str, help: 
 }
 
 #[rustfmt::skip]
+const fn mapping(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
+    Binding { mode: Mode::Map, keys, action, group, help, hint }
+}
+
+#[rustfmt::skip]
 const fn reading(keys: &'static [Key], action: Action, group: &'static str, help: &'static str, hint: Hint) -> Binding {
     Binding { mode: Mode::Help, keys, action, group, help, hint }
 }
@@ -148,6 +157,7 @@ const GENERAL: &str = "General";
 const SEARCHING: &str = "While searching";
 const HELPING: &str = "In this help";
 const ASKED: &str = "When q asks to drop the what-if";
+const MAPPING: &str = "In the hall map";
 
 /// The table, one line a binding: keys, action, help section, help text,
 /// status-bar hint. `normal` binds in the panes, `typing` at the search
@@ -183,6 +193,7 @@ pub static BINDINGS: &[Binding] = &[
     normal(&[ch('w')],                                A::Why,           FIND,      "why: power paths, where they meet, the cause of a loss",     Some("why")),
     normal(&[ch('n')],                                A::SearchNext,    FIND,      "next search match",                                          None),
     normal(&[ch('N')],                                A::SearchPrev,    FIND,      "previous search match",                                      None),
+    normal(&[ch('H')],                                A::HallMap,       FIND,      "hall map: every rack a cell, coloured by the what-if",       None),
     normal(&[ch('F')],                                A::FilterSeverity, FIND,     "findings: all, errors, warnings, notes (cycles)",            None),
     normal(&[ch('C')],                                A::FilterCode,    FIND,      "findings: only this row's code / every code",                None),
     normal(&[ch('['), ch('<')],                       A::PrevRack,      FIND,      "previous rack",                                              None),
@@ -207,6 +218,13 @@ pub static BINDINGS: &[Binding] = &[
     reading(&[key(K::End), ch('G')],                   A::Bottom,        HELPING,   "to the end",                                                 None),
     reading(&[key(K::Esc), ch('?'), ch('q'), ch('w')],           A::Cancel,        HELPING,   "close the help (or the why panel)",                           Some("close")),
     reading(&[ctrl('c')],                              A::QuitNow,       HELPING,   "quit at once",                                               None),
+    mapping(&[key(K::Left), ch('h')],                  A::Left,          MAPPING,   "previous rack",                                              None),
+    mapping(&[key(K::Right), ch('l')],                 A::Right,         MAPPING,   "next rack",                                                  None),
+    mapping(&[key(K::Up), ch('k')],                    A::Up,            MAPPING,   "the rack a line up",                                         None),
+    mapping(&[key(K::Down), ch('j')],                  A::Down,          MAPPING,   "the rack a line down",                                       None),
+    mapping(&[key(K::Enter)],                          A::Activate,      MAPPING,   "show this rack and select its top device",                   Some("open")),
+    mapping(&[key(K::Esc), ch('H'), ch('q')],          A::Cancel,        MAPPING,   "close the map",                                              Some("close")),
+    mapping(&[ctrl('c')],                              A::QuitNow,       MAPPING,   "quit at once",                                               None),
     asked(&[ch('y')],                                  A::ConfirmYes,    ASKED,     "yes: drop the what-if and quit",                             Some("drop and quit")),
     asked(&[ch('n'), key(K::Esc)],                     A::ConfirmNo,     ASKED,     "no: keep working",                                           Some("keep it")),
     asked(&[ctrl('c')],                                A::QuitNow,       ASKED,     "quit at once",                                               None),

@@ -29,6 +29,8 @@ pub fn handle(app: &mut App, ev: &TermEvent) {
 pub fn mode(app: &App) -> Mode {
     if app.confirm_quit {
         Mode::Confirm
+    } else if app.map.is_some() {
+        Mode::Map
     } else if app.help.is_some() || app.why.is_some() {
         Mode::Help
     } else if app.search.is_some() {
@@ -114,7 +116,26 @@ pub fn perform(app: &mut App, mode: Mode, action: Action) {
                 app.say("kept the what-if", Tone::Info);
             }
         },
+        Mode::Map => map_action(app, action),
         Mode::Normal => normal(app, action),
+    }
+}
+
+/// Keys in the hall map: move between racks, open one, close.
+fn map_action(app: &mut App, action: Action) {
+    let racks = app.model.racks().len();
+    let Some(m) = app.map.as_mut() else { return };
+    let last = racks.saturating_sub(1);
+    let line = m.per_line.max(1);
+    match action {
+        Action::Left => m.cursor = m.cursor.saturating_sub(1),
+        Action::Right => m.cursor = (m.cursor + 1).min(last),
+        Action::Up => m.cursor = m.cursor.saturating_sub(line),
+        Action::Down => m.cursor = (m.cursor + line).min(last),
+        Action::Activate => app.map_choose(),
+        Action::Cancel => app.map = None,
+        Action::QuitNow => app.quit = true,
+        _ => {}
     }
 }
 
@@ -139,6 +160,7 @@ fn normal(app: &mut App, action: Action) {
         Action::Why => app.open_why(),
         Action::FilterSeverity => filter_severity(app),
         Action::FilterCode => filter_code(app),
+        Action::HallMap => app.open_map(),
         Action::SearchNext => app.search_step(true),
         Action::SearchPrev => app.search_step(false),
         Action::Help => app.help = Some(0),
@@ -544,7 +566,9 @@ fn inside(r: Rect, x: u16, y: u16) -> bool {
 }
 
 fn mouse(app: &mut App, m: &MouseEvent) {
-    if app.confirm_quit {
+    // The hall map takes keys only: a click must not act on the panes
+    // hidden under it.
+    if app.confirm_quit || app.map.is_some() {
         return;
     }
     if app.help.is_some() || app.why.is_some() {

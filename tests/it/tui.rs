@@ -131,7 +131,7 @@ fn view_inspector_of_a_transfer_switch() {
 fn view_help_is_the_key_table() {
     let mut app = example();
     press(&mut app, KeyCode::Char('?'));
-    let screen = text(&mut app, 100, 80);
+    let screen = text(&mut app, 100, 100);
     for b in faultline::tui::keys::BINDINGS {
         assert!(
             screen.contains(b.help),

@@ -716,3 +716,60 @@ fn the_inspector_links_an_imported_element_to_its_inventory_page() {
         "{screen}"
     );
 }
+
+/// The hall map: every rack a cell coloured by the what-if; its counts
+/// are those of `trip` (racks with a device down); Enter opens a rack.
+#[test]
+fn hall_map_shows_every_rack_by_state_and_opens_one() {
+    let mut app = demo();
+    search(&mut app, "ups-a");
+    press(&mut app, KeyCode::Char('f'));
+    search(&mut app, "ups-b");
+    press(&mut app, KeyCode::Char('f'));
+    // What `trip` says of the same events, rack by rack.
+    let trip = crate::util::json(&crate::util::faultline(&[
+        "trip",
+        "layouts/demo.ron",
+        "ups-a",
+        "ups-b",
+        "--format",
+        "json",
+    ]));
+    let down: Vec<&str> = trip["down"]["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    let layout = &app.model.loaded.layout;
+    let racks_down = layout
+        .racks
+        .iter()
+        .filter(|r| r.devices.iter().any(|d| down.contains(&d.id.as_str())))
+        .count();
+    assert!(racks_down > 0);
+    let racks = layout.racks.len();
+    press(&mut app, KeyCode::Char('H'));
+    assert!(app.map.is_some());
+    let screen = text(&mut app, 160, 48);
+    assert!(
+        screen.contains(&format!(
+            "Hall map: {racks} racks, {racks_down} with devices down"
+        )),
+        "{screen}"
+    );
+    // Move one rack on and open it.
+    let order = app.map_order();
+    let at = app.map.unwrap().cursor;
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.map.is_none(), "Enter closes the map");
+    assert_eq!(app.rack, Some(order[(at + 1).min(order.len() - 1)]));
+    // Esc closes without moving.
+    press(&mut app, KeyCode::Char('H'));
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.map.is_none());
+    assert_eq!(app.rack, Some(order[(at + 1).min(order.len() - 1)]));
+    assert!(!app.quit);
+}

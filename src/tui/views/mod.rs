@@ -4,6 +4,7 @@
 
 pub mod findings;
 pub mod inspector;
+pub mod map;
 pub mod overlay;
 pub mod rack;
 pub mod status;
@@ -63,6 +64,9 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     }
     if app.why.is_some() {
         overlay::why(f, area, app);
+    }
+    if app.map.is_some() {
+        map::draw(f, area, app);
     }
     if app.help.is_some() {
         overlay::help(f, area, app);

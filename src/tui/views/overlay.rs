@@ -222,7 +222,7 @@ fn wrap_spans(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
 }
 
 /// Clear `area` and frame it as a pop-up titled `title`; returns the inside.
-fn popup(f: &mut Frame, area: Rect, title: &str) -> Rect {
+pub(super) fn popup(f: &mut Frame, area: Rect, title: &str) -> Rect {
     f.render_widget(Clear, area);
     let b = Block::bordered()
         .border_style(Style::new().fg(Color::Cyan))

@@ -46,6 +46,20 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         format!(" {}/{}", r + 1, app.model.racks().len()),
         theme::dim(),
     ));
+    // The rack's draw against its budget (what one side must carry).
+    let g = app.model.graph();
+    let kw = rack.draw_w(g) / 1000.0;
+    match rack.budget_w(g) {
+        Some(budget) => title.push(Span::styled(
+            format!(" {kw:.1}/{:.1} kW", budget / 1000.0),
+            if rack.draw_w(g) > budget {
+                theme::critical()
+            } else {
+                theme::dim()
+            },
+        )),
+        None => title.push(Span::styled(format!(" {kw:.1} kW"), theme::dim())),
+    }
     let b = block(app, Pane::Rack, title);
     let inner = b.inner(area);
     f.render_widget(b, area);
