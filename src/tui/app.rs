@@ -606,16 +606,16 @@ impl App {
     /// they first appear, racks in file order within a row.
     pub fn map_order(&self) -> Vec<usize> {
         let racks = self.model.racks();
-        let mut rows: Vec<&Option<String>> = Vec::new();
-        for r in racks {
-            if !rows.contains(&&r.row) {
-                rows.push(&r.row);
-            }
+        // Each row's rank is where it first appears; a stable sort by it
+        // keeps file order within a row (25,000 racks: a hash map, not a
+        // scan per rack).
+        let mut first: std::collections::HashMap<&Option<String>, usize> =
+            std::collections::HashMap::new();
+        for (i, r) in racks.iter().enumerate() {
+            first.entry(&r.row).or_insert(i);
         }
-        let mut order = Vec::with_capacity(racks.len());
-        for row in rows {
-            order.extend((0..racks.len()).filter(|&i| &racks[i].row == row));
-        }
+        let mut order: Vec<usize> = (0..racks.len()).collect();
+        order.sort_by_key(|&i| first[&racks[i].row]);
         order
     }
 
