@@ -201,6 +201,15 @@ pub fn explanation(code: Code) -> Explanation {
              fix this before reading any what-if finding about the same part.",
             include_str!("examples/overload.ron"),
         ),
+        Code::NoPowerPath => text(
+            "A device is listed with `psus: []`: none of its power ports reaches a\n\
+             power element. An inventory import keeps such a device (a NetBox port\n\
+             with no cable) instead of dropping it, so the rack and what needs the\n\
+             device stay in view. It is down from the start, like any device with no\n\
+             power: a service that needs it is `unpowered`. Nothing that fails can\n\
+             take it down further, so no what-if counts it.",
+            include_str!("examples/no-power-path.ron"),
+        ),
         Code::Overload => text(
             "With nothing failed, the steady load through an element is above 100% of\n\
              its capacity (a breaker's or panel's `rating_a` at its voltage, a UPS's\n\

@@ -64,6 +64,7 @@ pub enum Code {
     BadThreshold,
     // Findings: what is wrong with a valid design.
     Unpowered,
+    NoPowerPath,
     Overload,
     Derating,
     SinglePsu,
@@ -212,6 +213,11 @@ impl Code {
                 Error,
                 "a device or service is down with nothing failed",
                 "something it depends on is down with nothing failed; check its feeds and `needs`",
+            ),
+            NoPowerPath => finding(
+                Warning,
+                "a device has no PSU connected to anything (`psus: []`)",
+                "cable its power ports, then list each one under `psus`; until then it is down and counts as such",
             ),
             Overload => finding(
                 Error,

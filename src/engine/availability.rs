@@ -12,7 +12,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::Analysis;
-use super::bdd::{Bdd, FALSE, Ref};
+use super::bdd::{Bdd, FALSE, Ref, TRUE};
 use super::cuts::{Cut, OwnEvents, cut_sets, own_events};
 use super::events::{Event, universe};
 use super::graph::NodeId;
@@ -99,7 +99,8 @@ impl TargetAvailability {
         if self.unavailability <= 0.0 {
             f64::INFINITY
         } else {
-            -self.unavailability.log10()
+            // `+ 0.0` turns the -0 of an always-down target into 0.
+            -self.unavailability.log10() + 0.0
         }
     }
     pub fn downtime_min_per_year(&self) -> f64 {
@@ -220,10 +221,12 @@ pub fn availability(
                 entry.1.push(target);
             }
         }
+        // `+ 0.0`: an always-down target's Birnbaum measures are all -0.
         let outages_per_year = birnbaum
             .iter()
             .map(|(&e, &b)| b * rates[e as usize].per_year)
-            .sum();
+            .sum::<f64>()
+            + 0.0;
         let mut top_cuts: Vec<Contribution> = cut_list
             .iter()
             .map(|c| {
@@ -311,8 +314,11 @@ fn exact(
     for &n in &walk {
         let ins = g.inputs(n);
         let k = g.threshold(n) as usize;
-        let mut f = if k == 0 || ins.is_empty() {
+        let mut f = if k == 0 {
             FALSE
+        } else if ins.len() < k {
+            // Down by construction (a device with `psus: []`).
+            TRUE
         } else {
             let args: Vec<Ref> = ins.iter().map(|i| down[i]).collect();
             bdd.at_least(ins.len() - k + 1, &args)

@@ -143,8 +143,25 @@ pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets 
     let window = !analysis.out.is_empty();
     let base_live = &analysis.liveness_base.live;
     let mut live_inputs: Vec<NodeId> = Vec::new();
+    // A device with `psus: []` is down by construction, and so is whatever
+    // cannot hold without it: like a node down for a whole window, nothing
+    // more takes it down, and a gate is judged on its other inputs.
+    let any_dead = g.devices.clone().any(|d| g.psus_of_device(d).is_empty());
+    let mut dead = vec![false; if any_dead { g.len() } else { 0 }];
     for &n in &walk {
-        let ins = if window {
+        let ins = if any_dead && !window {
+            live_inputs.clear();
+            live_inputs.extend(g.inputs(n).iter().filter(|&&i| !dead[i as usize]));
+            if (live_inputs.len() as u32) < g.threshold(n) {
+                dead[n as usize] = true;
+                for &i in &live_inputs {
+                    readers[i as usize] -= 1;
+                }
+                cuts.put(n, NodeCuts::default());
+                continue;
+            }
+            &live_inputs[..]
+        } else if window {
             live_inputs.clear();
             live_inputs.extend(g.inputs(n).iter().filter(|&&i| base_live[i as usize]));
             if !base_live[n as usize] {

@@ -15,6 +15,21 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
     phase_imbalance(analysis, policy, raw);
     let g = &analysis.graph;
     for n in g.devices.start..g.services.end {
+        // A device with no PSU is down by construction: said once, as
+        // `no-power-path`, not also as `unpowered` and `single-psu`.
+        if g.is_device(n) && g.psus_of_device(n).is_empty() {
+            raw.push(about(
+                Code::NoPowerPath,
+                Severity::Warning,
+                n,
+                g,
+                format!(
+                    "device {} has no power path (no PSU connected): it is down from the start",
+                    g.id(n)
+                ),
+            ));
+            continue;
+        }
         if !analysis.base.live[n as usize] {
             let what = if g.is_device(n) { "device" } else { "service" };
             raw.push(Raw {
@@ -29,7 +44,7 @@ pub(super) fn findings(analysis: &Analysis, policy: &Policy, raw: &mut Vec<Raw>)
         }
     }
     for d in g.devices.clone() {
-        if !g.has_spare_psu(d) {
+        if !g.has_spare_psu(d) && !g.psus_of_device(d).is_empty() {
             let psus = g.psus_of_device(d).len();
             let message = if psus == 1 {
                 format!(

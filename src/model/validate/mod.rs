@@ -591,7 +591,11 @@ impl<'a> Validator<'a> {
         self.check_allow(id, &dev.allow);
 
         let psus = dev.psus.len() as u32;
-        if dev.psus_needed == 0 || dev.psus_needed > psus {
+        // `psus: []` is a device with no power path (an uncabled import):
+        // valid, down from the start, reported as `no-power-path`. Only the
+        // default `psus_needed` goes with it.
+        let no_power_path = psus == 0 && dev.psus_needed == 1;
+        if !no_power_path && (dev.psus_needed == 0 || dev.psus_needed > psus) {
             self.push(
                 Code::BadThreshold,
                 format!(
