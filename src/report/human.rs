@@ -250,6 +250,13 @@ pub fn cuts(
         } else {
             format!("{singles} single event{}", crate::wording::s(singles))
         };
+        // Down by construction (a device with `psus: []` below it): no
+        // event is needed, so the empty list must not read as "safe".
+        let counts = if analysis.out.is_empty() && !analysis.liveness_base.live[*t as usize] {
+            format!("{counts}: down with nothing failed (no power path)")
+        } else {
+            counts
+        };
         let _ = writeln!(out, "{} ({what}): {counts}", bold(g.id(*t)));
         for c in &list {
             let text: Vec<String> = c.iter().map(|e| format!("{} {}", e.kind, e.id)).collect();

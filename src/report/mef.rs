@@ -252,6 +252,10 @@ fn formula(
     let own = own_all.of(n);
     let inputs = g.inputs(n);
     let k = g.threshold(n) as usize;
+    if inputs.len() < k {
+        // Down by construction (a device with `psus: []`).
+        return "<constant value=\"true\"/>".to_string();
+    }
     let mut reps: Vec<(NodeId, u32)> = Vec::new();
     for &i in inputs {
         let r = representative(analysis, own_all, i);

@@ -49,7 +49,9 @@ pub fn lines(g: &Graph, outcome: &Outcome, why: &WhyPath, events: &[Event]) -> V
         out.push(format!("under: {}", what.join(" + ")));
     }
     let total = why.paths.len() + why.paths_not_listed;
-    if total == 0 {
+    if total == 0 && g.is_device(t) && g.psus_of_device(t).is_empty() {
+        out.push("no power path: it has no PSU connected (`psus: []`)".into());
+    } else if total == 0 {
         out.push("no power path: it takes no power itself".into());
     } else {
         out.push(format!(
