@@ -184,13 +184,18 @@ fn a_site_becomes_a_layout_with_every_assumption_reported() {
         .collect();
     assert_eq!(
         devices,
-        [("db 1", 10, 2, 600.0, 2), ("web-1", 20, 1, 200.0, 1)]
+        [
+            ("db 1", 10, 2, 600.0, 2),
+            ("web-1", 20, 1, 200.0, 1),
+            // Its one port has no cable: kept, with no PSU.
+            ("spare", 30, 1, 250.0, 0)
+        ]
     );
     assert_eq!(rack.devices[0].psus[1].feed, "pdu b");
     for line in [
-        "imported: 1 sites, 2 power panels, 2 power feeds, 2 PDU inlets, 1 racks, 2 devices",
+        "imported: 1 sites, 2 power panels, 2 power feeds, 2 PDU inlets, 1 racks, 3 devices",
         "skipped 1 (devices not in a rack): loose",
-        "skipped 1 (devices with no cabled power port): spare",
+        "assumed for 1: devices with no power path in NetBox, kept with `psus: []` (no-power-path): spare",
         "skipped 1 (power ports with no cable): spare PSU1",
         "assumed for 2: panels fed by independent utilities",
     ] {
@@ -217,6 +222,16 @@ fn a_site_becomes_a_layout_with_every_assumption_reported() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let check = faultline(&["check", out.to_str().unwrap(), "--format", "json"]);
     assert!(check.stdout.contains("\"single-psu\""), "{}", check.stdout);
+    // The uncabled device is there, said once, as a warning.
+    let findings: Value = serde_json::from_str(&check.stdout).unwrap();
+    let about_spare: Vec<(&str, &str)> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subject"] == "spare")
+        .map(|f| (f["code"].as_str().unwrap(), f["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(about_spare, [("no-power-path", "warning")], "{}", check.stdout);
 }
 
 #[test]

@@ -301,9 +301,13 @@ pub fn map(inv: &Inventory) -> Mapped {
                 ),
             }
         }
+        // Kept, not skipped: the rack space is real and a planner should
+        // see the device; `check` reports it as `no-power-path`.
         if psus.is_empty() {
-            report.skipped("devices with no cabled power port", [name]);
-            continue;
+            report.assumed(
+                "devices with no power path in NetBox, kept with `psus: []` (no-power-path)",
+                [name.clone()],
+            );
         }
         let allocated: f64 = ports.iter().filter_map(|p| p.allocated_draw).sum();
         let maximum = ports
