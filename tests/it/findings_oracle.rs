@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use faultline::engine::Analysis;
 use faultline::model::format::{Layout, PowerElement};
 
-use crate::oracle::{Live, Oracle, Rng, random_layout};
+use crate::oracle::{Live, Oracle, Rng, random_layout, unplug_some};
 
 /// semantics.md: a value is above a limit when it exceeds it by more than
 /// this share of the limit (floating-point sums of PSU shares are not
@@ -218,8 +218,20 @@ impl<'a> Findings<'a> {
         for id in &base.trips {
             out.insert(with_severity(key("overload", id, None, vec![]), "error"));
         }
+        // analysis.md: a device with `psus: []` is `no-power-path`, and not
+        // also `unpowered`.
+        let no_psus: HashSet<&str> = layout
+            .racks
+            .iter()
+            .flat_map(|r| &r.devices)
+            .filter(|d| d.psus.is_empty())
+            .map(|d| d.id.as_str())
+            .collect();
+        for id in &no_psus {
+            out.insert(with_severity(key("no-power-path", id, None, vec![]), "warning"));
+        }
         for id in self.device_ids.iter().chain(&self.service_ids) {
-            if !base.live[*id] {
+            if !base.live[*id] && !no_psus.contains(*id as &str) {
                 out.insert(with_severity(key("unpowered", id, None, vec![]), "error"));
             }
         }
@@ -394,9 +406,10 @@ fn with_severity(k: (String, String, Option<(String, String)>, Vec<String>), s: 
 }
 
 /// The codes the oracle computes.
-const CODES: [&str; 9] = [
+const CODES: [&str; 10] = [
     "overload",
     "unpowered",
+    "no-power-path",
     "derating",
     "no-standby",
     "failover-overload",
@@ -487,6 +500,7 @@ fn findings_agree_with_the_oracle_on_random_layouts() {
     for seed in 0..LAYOUTS {
         let mut rng = Rng::new(seed ^ 0x5EED_F1D5);
         let mut layout = random_layout(&mut rng);
+        unplug_some(&mut layout, &mut Rng::new(seed ^ 0x5EED));
         if rng.chance(40) {
             exactly_at_threshold(&mut layout, &mut rng);
             at_threshold += 1;
