@@ -17,7 +17,7 @@ use faultline::engine::availability::{Method, availability};
 use faultline::model::format::{Layout, Rates};
 use faultline::report::mef;
 
-use crate::oracle::{Rng, random_layout};
+use crate::oracle::{Rng, random_layout, unplug_some};
 use crate::scram::require_scram;
 
 /// SCRAM's figures for one top event.
@@ -79,6 +79,12 @@ fn scram_figures(path: &Path) -> BTreeMap<String, TopFigures> {
         let entry = tops.entry(name).or_default();
         for ev in body.split("<basic-event ").skip(1) {
             let tag = format!(" {}", &ev[..ev.find("/>").unwrap()]);
+            // A top that is down with nothing failed (the constant true of a
+            // device with `psus: []`): SCRAM names its events, with no
+            // measures, as nothing changes it.
+            if attribute(&tag, "MIF").is_none() {
+                continue;
+            }
             entry.importance.insert(
                 attribute(&tag, "name").unwrap(),
                 [
@@ -226,6 +232,7 @@ fn availability_equals_scrams_on_random_layouts_with_random_rates() {
     for seed in 0..100u64 {
         let mut rng = Rng::new(seed ^ 0xA7A1);
         let mut layout = random_layout(&mut rng);
+        unplug_some(&mut layout, &mut Rng::new(seed ^ 0x5EED));
         random_rates(&mut layout, &mut rng);
         compared += compare(&layout, &format!("random-{seed}"), &dir);
     }
