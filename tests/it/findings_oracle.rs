@@ -228,7 +228,10 @@ impl<'a> Findings<'a> {
             .map(|d| d.id.as_str())
             .collect();
         for id in &no_psus {
-            out.insert(with_severity(key("no-power-path", id, None, vec![]), "warning"));
+            out.insert(with_severity(
+                key("no-power-path", id, None, vec![]),
+                "warning",
+            ));
         }
         for id in self.device_ids.iter().chain(&self.service_ids) {
             if !base.live[*id] && !no_psus.contains(*id as &str) {

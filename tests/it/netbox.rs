@@ -231,7 +231,12 @@ fn a_site_becomes_a_layout_with_every_assumption_reported() {
         .filter(|f| f["subject"] == "spare")
         .map(|f| (f["code"].as_str().unwrap(), f["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(about_spare, [("no-power-path", "warning")], "{}", check.stdout);
+    assert_eq!(
+        about_spare,
+        [("no-power-path", "warning")],
+        "{}",
+        check.stdout
+    );
 }
 
 #[test]
