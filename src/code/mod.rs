@@ -327,7 +327,7 @@ mod tests {
             assert_eq!(code.to_string(), name);
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{name}\""));
         }
-        assert_eq!(seen.len(), 24);
+        assert_eq!(seen.len(), 25);
         assert_eq!(Code::from_name("Spof"), None, "names are exact");
     }
 
@@ -349,7 +349,7 @@ mod tests {
             }
         }
         let findings: Vec<&str> = Code::findings().map(Code::name).collect();
-        assert_eq!(findings.len(), 13);
+        assert_eq!(findings.len(), 14);
         assert!(findings.contains(&"spof") && !findings.contains(&"syntax"));
     }
 
