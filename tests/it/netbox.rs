@@ -510,6 +510,42 @@ fn the_demo_datas_messy_sites_import_with_every_assumption_said() {
         "{}",
         run.stderr
     );
+    // What that PDU feeds is kept, with no power path, and said so.
+    assert!(
+        run.stderr.contains(
+            "assumed for 2: devices with no power path in NetBox, kept with `psus: []` \
+             (no-power-path): dmi01-akron-rtr01, dmi01-akron-sw01"
+        ),
+        "{}",
+        run.stderr
+    );
+    let dir = std::env::temp_dir().join(format!("faultline-akron-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("akron.ron");
+    let run = import(
+        &url,
+        &["--site", "dm-akron", "--output", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let check = faultline(&["check", out.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(check.code, 0, "warnings only: {}", check.stderr);
+    let v: Value = serde_json::from_str(&check.stdout).unwrap();
+    let found: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["subject"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("no-power-path", "dmi01-akron-rtr01"),
+            ("no-power-path", "dmi01-akron-sw01")
+        ],
+        "{}",
+        check.stdout
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// `sources` in a hand-written layout: a finding about a linked id
