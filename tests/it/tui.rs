@@ -742,3 +742,28 @@ fn pty_gone_without_a_hangup_signal_ends_the_program() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A device with `psus: []` (an uncabled import): its inspector, the
+/// findings pane and a what-if above it draw without a panic, and the
+/// findings pane names it.
+#[test]
+fn a_device_with_no_power_path_is_shown_and_can_be_explored() {
+    let path = PathBuf::from("src/code/examples/no-power-path.ron");
+    let mut app = App::new(util::load(&path), Source::File(path));
+    let screen = text(&mut app, 160, 40);
+    assert!(
+        screen.contains("Findings 1 in 1 block: 1 warning")
+            && screen.contains("device spare-7 has no power path"),
+        "{screen}"
+    );
+    search(&mut app, "spare-7");
+    assert_eq!(selected_id(&app), "spare-7");
+    let screen = text(&mut app, 160, 40);
+    assert!(screen.contains("spare-7"), "{screen}");
+    search(&mut app, "cb-1");
+    press(&mut app, KeyCode::Char('f'));
+    assert_eq!(app.whatif.events.len(), 1);
+    for (w, h) in [(160, 40), (80, 24), (40, 12)] {
+        text(&mut app, w, h);
+    }
+}
