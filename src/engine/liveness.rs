@@ -132,27 +132,4 @@ impl<'a> Scenario<'a> {
     pub fn down(&self) -> &[NodeId] {
         &self.down
     }
-
-    /// Visible nodes that are live but one loss from going down and were
-    /// not so in the base state (analysis.md, "degraded"). A hidden gate's
-    /// degradation is its owner's. Sorted, without repeats.
-    pub fn degraded(&self) -> Vec<NodeId> {
-        let g = self.graph;
-        let mut out: Vec<NodeId> = self
-            .touched
-            .iter()
-            .copied()
-            .filter(|&t| {
-                let k = g.threshold(t);
-                self.live[t as usize]
-                    && self.live_inputs[t as usize] == k
-                    && self.base.live_inputs[t as usize] > k
-            })
-            .map(|t| g.owner(t))
-            .filter(|&o| self.live[o as usize])
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
 }

@@ -9,6 +9,7 @@ pub mod cascade;
 pub mod cuts;
 pub mod downtime;
 pub mod events;
+pub mod exposure;
 pub mod graph;
 pub mod headroom;
 pub mod ids;
@@ -56,7 +57,8 @@ pub struct Impact {
     pub events: Vec<Event>,
     /// Visible nodes live in the base state and down now, sorted.
     pub down: Vec<NodeId>,
-    /// Visible nodes one loss from going down, sorted.
+    /// Visible nodes one event from down that were not so before the
+    /// events (analysis.md, "degraded"), sorted.
     pub degraded: Vec<NodeId>,
     /// Overload trips, in order.
     pub tripped: Vec<Trip>,
@@ -164,7 +166,7 @@ impl Analysis {
     pub fn impact(&self, events: &[Event]) -> Impact {
         let mut s = self.scenario();
         self.apply(&mut s, events);
-        impact_of(&self.graph, &s, events, false)
+        impact_of(self, &s, events, false)
     }
 
     /// The blast radius of an event set with loads: with `cascade`, from
@@ -173,7 +175,7 @@ impl Analysis {
     pub fn impact_with_loads(&self, events: &[Event], cascade: bool) -> (Impact, WhatIf<'_>) {
         let mut w = self.what_if(cascade);
         self.apply_what_if(&mut w, events, cascade);
-        let mut impact = impact_of(&self.graph, &w.scenario, events, cascade);
+        let mut impact = impact_of(self, &w.scenario, events, cascade);
         impact.tripped = w.trips().to_vec();
         impact.overloaded = self
             .graph
@@ -370,7 +372,8 @@ pub(super) fn only_way_up_through(g: &Graph, psu: NodeId, through: NodeId) -> bo
 }
 
 /// Summarise a scenario as an [`Impact`].
-pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event], cascade: bool) -> Impact {
+pub fn impact_of(analysis: &Analysis, s: &Scenario<'_>, events: &[Event], cascade: bool) -> Impact {
+    let graph = &analysis.graph;
     let mut down: Vec<NodeId> = s
         .down()
         .iter()
@@ -381,7 +384,7 @@ pub fn impact_of(graph: &Graph, s: &Scenario<'_>, events: &[Event], cascade: boo
     Impact {
         events: events.to_vec(),
         down,
-        degraded: s.degraded(),
+        degraded: exposure::degraded(analysis, s, cascade),
         tripped: Vec::new(),
         cascade,
         overloaded: Vec::new(),
