@@ -28,7 +28,10 @@ fn failing_a_breaker_takes_down_what_it_alone_feeds() {
                 "devices": ["controller", "office-router"],
                 "services": ["remote-mgmt", "vpn-gateway"]
             },
-            "degraded": {"power": [], "devices": ["mail"], "services": []}
+            // mail keeps one PSU, but it was one event from down before
+            // (fail panel-1: both its feeds hang off it), so it is not
+            // degraded: degraded is what this event left newly exposed.
+            "degraded": {"power": [], "devices": [], "services": []}
         })
     );
 }
@@ -43,7 +46,30 @@ fn a_short_in_a_redundant_server_trips_the_shared_breaker() {
     assert_eq!(v["events"], json!([{"kind": "short", "id": "mail/psu1"}]));
     assert_eq!(v["down"]["power"], json!(["cb-a", "pdu-a"]));
     assert_eq!(v["down"]["devices"], json!(["controller", "office-router"]));
-    assert_eq!(v["degraded"]["devices"], json!(["mail"]));
+    // One event from down already (panel-1), so not newly degraded.
+    assert_eq!(v["degraded"]["devices"], json!([]));
+}
+
+const FOUR_PSUS: &str = "tests/fixtures/four-psus.ron";
+
+#[test]
+fn two_live_psus_on_one_feed_are_one_event_from_down() {
+    // store-1 keeps two of its four PSUs (it needs one), but both are on
+    // pdu-a: failing it, cb-a, ups-a or util-a now takes store-1 down,
+    // where before ups-b's loss no single event did.
+    let run = faultline(&["trip", FOUR_PSUS, "ups-b", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = json(&run);
+    assert_eq!(v["down"]["devices"], json!([]));
+    assert_eq!(v["degraded"]["devices"], json!(["store-1", "web-1"]));
+    // files was one event from down before (fail store-1): not degraded.
+    assert_eq!(v["degraded"]["services"], json!([]));
+    let human = faultline(&["trip", FOUR_PSUS, "ups-b"]);
+    assert!(
+        human.stdout.contains("degraded devices (2): store-1, web-1"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -80,11 +106,6 @@ fn human_output_lists_what_went_down() {
     assert!(
         run.stdout
             .contains("down services (2): remote-mgmt, vpn-gateway (critical)"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("degraded devices (1): mail"),
         "{}",
         run.stdout
     );
