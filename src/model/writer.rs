@@ -228,7 +228,8 @@ fn electrical(out: &mut String, e: &PowerElement) {
     }
 }
 
-fn needs(out: &mut String, needs: &[Need]) {
+/// A `needs` list: `[All(["a"]), AtLeast(2, ["b", "c", "d"])]`.
+pub fn needs(out: &mut String, needs: &[Need]) {
     list(out, needs, |out, n| {
         match n {
             Need::All(_) => out.push_str("All("),

@@ -3,6 +3,7 @@
 //! proposes may make a finding worse.
 
 mod candidates;
+mod insert;
 pub mod place;
 mod verify;
 

@@ -34,6 +34,7 @@ pub use super::Request;
 use super::candidates::{
     Candidate, candidates, member_domains, member_racks, other_cordings, slot,
 };
+use super::insert;
 use super::verify::{self, Problem};
 
 /// One new device where it goes.
@@ -337,9 +338,26 @@ fn entry_text(n: &Need) -> String {
     }
 }
 
-/// Load a layout as the file `--apply` writes: through the one RON
-/// writer, read back and validated, so what is judged is what is written.
-pub fn reload(layout: &Layout, name: &str) -> Result<(String, Loaded), Refusal> {
+/// Load a layout as the file `--apply` writes, read back and validated,
+/// so what is judged is what is written: the original text with the new
+/// devices and the service change inserted (comments and order kept),
+/// else, when that edit cannot be made or does not read back to `layout`,
+/// the layout through the one RON writer.
+pub fn reload(original: &Loaded, layout: &Layout) -> Result<(String, Loaded), Refusal> {
+    let name = &original.source.name;
+    // A JSON input (from `export`) is written as RON by the writer below.
+    let edit = if name.ends_with(".json") {
+        None
+    } else {
+        insert::insert(original, layout)
+    };
+    if let Some(text) = edit {
+        if let Ok(loaded) = model::load_str(name, text.clone()) {
+            if loaded.layout == *layout {
+                return Ok((text, loaded));
+            }
+        }
+    }
     let text = model::write_ron(layout);
     // The text is RON whatever the input was: a `.json` name would have
     // it read as JSON.
@@ -473,7 +491,7 @@ impl Attempt<'_> {
         let layout = &self.loaded.layout;
         let a = &self.before.analysis;
         let with = applied(layout, &a.graph, cands, chosen, self.ids, self.req);
-        let (text, reloaded) = reload(&with, &self.loaded.source.name)?;
+        let (text, reloaded) = reload(self.loaded, &with)?;
         let after = verify::judge(&reloaded, self.out, self.req.service.as_deref(), true);
         let mut inherent = Vec::new();
         let exposed = self.req.psus_needed >= self.req.psus || !self.out.is_empty();
