@@ -57,9 +57,7 @@ fn changed_candidates(g: &Graph, now: &Scenario<'_>) -> Vec<NodeId> {
     }
     (0..g.len() as NodeId)
         .filter(|&n| below[n as usize] && now.is_live(n) && g.is_visible(n))
-        .filter(|&n| {
-            g.is_device(n) || g.is_service(n) || (g.is_power(n) && g.inputs(n).len() > 1)
-        })
+        .filter(|&n| g.is_device(n) || g.is_service(n) || (g.is_power(n) && g.inputs(n).len() > 1))
         .collect()
 }
 

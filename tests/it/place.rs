@@ -87,6 +87,34 @@ fn four_db_servers_on_the_demo_add_no_finding_and_no_single_point() {
         assert!(text.contains(&format!("\"{id}\"")), "{id} not written");
     }
     assert!(text.contains("AtLeast(2, [\"db-1\", \"db-2\", \"db-3\", \"db-4\""));
+    // A text diff shows exactly the change: every line of the original is
+    // kept in order (comments too) but db's, and the only lines added are
+    // the four devices and db's new line.
+    let original = std::fs::read_to_string("layouts/demo.ron").unwrap();
+    let old_lines: Vec<&str> = original.lines().collect();
+    let new_lines: Vec<&str> = text.lines().collect();
+    let db_line = |l: &&str| l.contains("Service(id: \"db\"");
+    let kept_old: Vec<&str> = old_lines.iter().copied().filter(|l| !db_line(l)).collect();
+    let added: Vec<&str> = new_lines
+        .iter()
+        .copied()
+        .filter(|l| !kept_old.contains(l))
+        .collect();
+    let kept_new: Vec<&str> = new_lines
+        .iter()
+        .copied()
+        .filter(|l| kept_old.contains(l))
+        .collect();
+    assert_eq!(kept_new, kept_old, "the original's lines, in order");
+    assert_eq!(added.len(), 5, "{added:#?}");
+    assert_eq!(
+        added
+            .iter()
+            .filter(|l| l.contains("Device(id: \"db-"))
+            .count(),
+        4
+    );
+    assert_eq!(added.iter().filter(|l| db_line(l)).count(), 1);
     // Never over the input; RON only.
     let over = faultline(&["place", out_s, "--draw", "100", "--apply", out_s]);
     assert_eq!(over.code, 2, "{}", over.stderr);

@@ -66,7 +66,9 @@ fn two_live_psus_on_one_feed_are_one_event_from_down() {
     assert_eq!(v["degraded"]["services"], json!([]));
     let human = faultline(&["trip", FOUR_PSUS, "ups-b"]);
     assert!(
-        human.stdout.contains("degraded devices (2): store-1, web-1"),
+        human
+            .stdout
+            .contains("degraded devices (2): store-1, web-1"),
         "{}",
         human.stdout
     );
