@@ -103,7 +103,7 @@ fn help_rows(width: usize) -> Vec<Line<'static>> {
     let mut legend = vec![Span::styled("States  ", theme::heading())];
     for (st, word) in [
         (State::Live, "live  "),
-        (State::Degraded, "degraded (one loss from down)  "),
+        (State::Degraded, "degraded (one event from down) "),
         (State::Down, "down  "),
         (State::Failed, "failed  "),
         (State::Tripped, "tripped  "),
