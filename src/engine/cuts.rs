@@ -87,6 +87,7 @@ impl CutSets {
 /// The events that down each node directly, by universe index, sorted and
 /// without repeats: one flat list (most nodes have one or two, and a
 /// million-device hall has millions of nodes).
+#[derive(Debug)]
 pub struct OwnEvents(Adjacency);
 
 impl OwnEvents {

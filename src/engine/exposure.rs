@@ -15,8 +15,9 @@
 //! down: above the rest nothing differs from the start state, so neither
 //! does the answer), once on the state and once on the start state.
 
-use super::cuts::{OwnEvents, own_events};
-use super::events::universe;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::cuts::OwnEvents;
 use super::graph::{Graph, NodeId};
 use super::{Analysis, Scenario};
 
@@ -29,14 +30,24 @@ pub fn degraded(analysis: &Analysis, now: &Scenario<'_>, cascade: bool) -> Vec<N
         return Vec::new();
     }
     let start = analysis.start_state(cascade);
-    let events = universe(g);
-    let own = own_events(g, analysis.start_state(false), &events);
+    let own = analysis.own_events();
     let cone = g.cone_post_order(&candidates);
-    let now_exposed = exposed(g, &cone, now.live(), &own);
-    let start_exposed = exposed(g, &cone, &start.live, &own);
+    // Work on the cone alone, indexed by position: a what-if at a million
+    // devices touches a few thousand nodes, and arrays over the whole
+    // graph cost more than the answer.
+    let pos: HashMap<NodeId, u32> = cone
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, i as u32))
+        .collect();
+    let now_exposed = exposed(g, &cone, &pos, now.live(), own);
+    let start_exposed = exposed(g, &cone, &pos, &start.live, own);
     candidates
         .into_iter()
-        .filter(|&c| now_exposed[c as usize] && !start_exposed[c as usize])
+        .filter(|c| {
+            let i = pos[c] as usize;
+            now_exposed[i] && !start_exposed[i]
+        })
         .collect()
 }
 
@@ -45,38 +56,48 @@ pub fn degraded(analysis: &Analysis, now: &Scenario<'_>, cascade: bool) -> Vec<N
 /// inputs (one with a single input could always be taken down by failing
 /// that input, so it is exposed in the start state too). Sorted.
 fn changed_candidates(g: &Graph, now: &Scenario<'_>) -> Vec<NodeId> {
-    let mut below = vec![false; g.len()];
+    let mut below: HashSet<NodeId> = HashSet::default();
     let mut stack: Vec<NodeId> = now.down().to_vec();
     while let Some(v) = stack.pop() {
         for &c in g.consumers(v) {
-            if !below[c as usize] {
-                below[c as usize] = true;
+            if below.insert(c) {
                 stack.push(c);
             }
         }
     }
-    (0..g.len() as NodeId)
-        .filter(|&n| below[n as usize] && now.is_live(n) && g.is_visible(n))
+    let mut out: Vec<NodeId> = below
+        .into_iter()
+        .filter(|&n| now.is_live(n) && g.is_visible(n))
         .filter(|&n| g.is_device(n) || g.is_service(n) || (g.is_power(n) && g.inputs(n).len() > 1))
-        .collect()
+        .collect();
+    out.sort_unstable();
+    out
 }
 
-/// For each node of `cone` (inputs first): whether a single event other
-/// than its own takes it down in the state `live`. Indexed by node; false
-/// outside the cone and for nodes down already.
-fn exposed(g: &Graph, cone: &[NodeId], live: &[bool], own: &OwnEvents) -> Vec<bool> {
+/// For each node of `cone` (inputs first), by its position there: whether
+/// a single event other than its own takes it down in the state `live`;
+/// false for nodes down already.
+fn exposed(
+    g: &Graph,
+    cone: &[NodeId],
+    pos: &HashMap<NodeId, u32>,
+    live: &[bool],
+    own: &OwnEvents,
+) -> Vec<bool> {
     // Each node's single cut sets (sorted event indices), kept only until
-    // its last consumer in the cone has read them.
-    let mut readers = vec![0u32; g.len()];
+    // its last consumer in the cone has read them. Every input of a cone
+    // node is in the cone (it is the cone of the candidates).
+    let at = |n: NodeId| pos[&n] as usize;
+    let mut readers = vec![0u32; cone.len()];
     for &n in cone {
         for &i in g.inputs(n) {
-            readers[i as usize] += 1;
+            readers[at(i)] += 1;
         }
     }
-    let mut singles: Vec<Vec<u32>> = vec![Vec::new(); g.len()];
-    let mut out = vec![false; g.len()];
+    let mut singles: Vec<Vec<u32>> = vec![Vec::new(); cone.len()];
+    let mut out = vec![false; cone.len()];
     let mut scratch: Vec<u32> = Vec::new();
-    for &n in cone {
+    for (here, &n) in cone.iter().enumerate() {
         let ins = g.inputs(n);
         if live[n as usize] {
             let live_ins = ins.iter().filter(|&&i| live[i as usize]).count() as u32;
@@ -88,7 +109,7 @@ fn exposed(g: &Graph, cone: &[NodeId], live: &[bool], own: &OwnEvents) -> Vec<bo
                 // A live gate has at least k live inputs.
                 let m = (live_ins + 1).saturating_sub(k).max(1);
                 for &i in ins.iter().filter(|&&i| live[i as usize]) {
-                    scratch.extend_from_slice(&singles[i as usize]);
+                    scratch.extend_from_slice(&singles[at(i)]);
                 }
                 scratch.sort_unstable();
                 for run in scratch.chunk_by(|a, b| a == b) {
@@ -98,16 +119,17 @@ fn exposed(g: &Graph, cone: &[NodeId], live: &[bool], own: &OwnEvents) -> Vec<bo
                 }
             }
             let mine = own.of(n);
-            out[n as usize] = gate.iter().any(|e| mine.binary_search(e).is_err());
+            out[here] = gate.iter().any(|e| mine.binary_search(e).is_err());
             gate.extend_from_slice(mine);
             gate.sort_unstable();
             gate.dedup();
-            singles[n as usize] = gate;
+            singles[here] = gate;
         }
         for &i in ins {
-            readers[i as usize] -= 1;
-            if readers[i as usize] == 0 {
-                singles[i as usize] = Vec::new();
+            let j = at(i);
+            readers[j] -= 1;
+            if readers[j] == 0 {
+                singles[j] = Vec::new();
             }
         }
     }

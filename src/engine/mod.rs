@@ -49,6 +49,9 @@ pub struct Analysis {
     /// Out of service for a maintenance window (`--out`): failed in the
     /// base state.
     pub out: Vec<NodeId>,
+    /// The events that down each node directly (from the liveness base),
+    /// worked out once on first use: every what-if's "degraded" reads it.
+    own: std::sync::OnceLock<std::sync::Arc<cuts::OwnEvents>>,
 }
 
 /// What an event set does, compared with the base state.
@@ -102,7 +105,21 @@ impl Analysis {
             liveness_base,
             liveness_flow,
             out: out.to_vec(),
+            own: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The events that down each node directly, by universe index, from
+    /// the liveness base: computed on first use and kept.
+    pub fn own_events(&self) -> &cuts::OwnEvents {
+        self.own.get_or_init(|| {
+            let events = events::universe(&self.graph);
+            std::sync::Arc::new(cuts::own_events(
+                &self.graph,
+                self.start_state(false),
+                &events,
+            ))
+        })
     }
 
     /// A reusable liveness-only state at the liveness base.
