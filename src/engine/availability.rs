@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::Analysis;
 use super::bdd::{Bdd, FALSE, Ref, TRUE};
-use super::cuts::{Cut, OwnEvents, cut_sets, own_events};
+use super::cuts::{Cut, OwnEvents, cut_sets};
 use super::events::{Event, universe};
 use super::graph::NodeId;
 use super::reliability::{EventRate, HOURS_PER_YEAR, Source, event_rates};
@@ -150,14 +150,14 @@ pub fn availability(
         }
     }
     let cuts = cut_sets(analysis, targets, 2);
-    let own = own_events(g, analysis.start_state(false), &events);
+    let own = analysis.own_events();
     // Targets are independent: each worker thread takes every n-th one
     // with a diagram store of its own, reused from target to target.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(targets.len().max(1));
     let mut results: Vec<Option<TargetResult>> = (0..targets.len()).map(|_| None).collect();
-    let (own, rates_ref, cuts_ref) = (&own, &rates, &cuts);
+    let (rates_ref, cuts_ref) = (&rates, &cuts);
     let done: Vec<Vec<(usize, TargetResult)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {

@@ -115,7 +115,7 @@ pub fn own_events(graph: &Graph, base: &BaseState, events: &[Event]) -> OwnEvent
 pub fn cut_sets(analysis: &Analysis, targets: &[NodeId], order: u32) -> CutSets {
     let g = &analysis.graph;
     let events = universe(g);
-    let own = own_events(g, analysis.start_state(false), &events);
+    let own = analysis.own_events();
 
     // Post-order, not rank order: a device's pairs (thousands for a
     // dual-fed server) are read by its service soon after they are made

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::engine::cuts::{OwnEvents, own_events};
+use crate::engine::cuts::OwnEvents;
 use crate::engine::events::universe;
 use crate::engine::reliability::event_rates;
 use crate::engine::{Analysis, Event, NodeId};
@@ -109,7 +109,7 @@ fn build(
 ) -> MefExport {
     let g = &analysis.graph;
     let events = universe(g);
-    let own = own_events(g, analysis.start_state(false), &events);
+    let own = analysis.own_events();
     let mut names = Names {
         used: HashSet::new(),
     };
@@ -169,7 +169,7 @@ fn build(
             "    <define-gate name=\"{}\"><label>{} down</label>{}</define-gate>",
             gate_names[n as usize],
             escape(g.id(n)),
-            formula(analysis, n, &own, &event_names, &gate_names)
+            formula(analysis, n, own, &event_names, &gate_names)
         );
     }
     let _ = writeln!(x, "  </define-fault-tree>");
